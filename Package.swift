@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Legato",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "legato", targets: ["legato"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries, one system-library target each (pkg-config names as on Debian).
+        .systemLibrary(name: "CSofiaSIP", pkgConfig: "sofia-sip-ua", providers: [.apt(["libsofia-sip-ua-dev"])]),
+        .systemLibrary(name: "CLibevent", pkgConfig: "libevent", providers: [.apt(["libevent-dev"])]),
+        .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
+        // The one C shim: sofia's variadic tag-list calls and macros.
+        .target(name: "CSofiaShim", dependencies: ["CSofiaSIP"]),
+
+        .target(name: "LegatoConfig", dependencies: [
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "LegatoSIP", dependencies: [
+            "CSofiaShim",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "LegatoCall", dependencies: [
+            "LegatoSIP", "LegatoConfig",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "legato", dependencies: [
+            "LegatoCall", "LegatoSIP", "LegatoConfig",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "LegatoConfigTests", dependencies: ["LegatoConfig"]),
+        .testTarget(name: "LegatoSIPTests", dependencies: ["LegatoSIP"]),
+        .testTarget(name: "LegatoCallTests", dependencies: ["LegatoCall"]),
+        .testTarget(name: "IntegrationTests", dependencies: [], resources: [.copy("Scenarios")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,132 @@
+// C shim for sofia-sip: one function per operation Legato needs, so that Swift
+// never calls a variadic tag-list function or a macro. Every function here is
+// called only on the signalling thread that owns the su_root.
+#ifndef LEGATO_CSOFIASHIM_H
+#define LEGATO_CSOFIASHIM_H
+
+#include <stddef.h>
+
+// sofia's headers define _GNU_SOURCE, which clashes with Swift's Glibc module,
+// so this header exposes sofia's objects only as opaque pointers and plain C
+// values; shim.c is the one file that includes sofia.
+typedef struct su_root_s su_root_t;
+typedef struct nua_s nua_t;
+typedef struct nua_handle_s nua_handle_t;
+
+// --- root, eventfd, wakeups -----------------------------------------------
+
+/// su_init + su_home + su_root_create with threading off (nua's stack then runs
+/// on this same thread). Returns NULL on failure.
+su_root_t *legato_root_create(void);
+/// su_root_destroy + su_deinit.
+void legato_root_destroy(su_root_t *root);
+
+/// eventfd(0, EFD_NONBLOCK|EFD_CLOEXEC): not exported by Swift's Glibc module.
+int legato_eventfd(void);
+/// Adds 1 to the eventfd counter (wakes the loop). Thread-safe.
+void legato_eventfd_signal(int fd);
+/// Reads (and so clears) the eventfd counter.
+void legato_eventfd_drain(int fd);
+
+/// Callback type for legato_root_register_fd.
+typedef void (*legato_fd_callback)(void *arg);
+/// Registers `fd` for reading in the root; `cb(arg)` runs on the loop thread
+/// when readable. Hides su_wait_t and su_wakeup_f (macros and union types).
+int legato_root_register_fd(su_root_t *root, int fd, legato_fd_callback cb, void *arg);
+
+// --- events ------------------------------------------------------------
+
+/// The nua events Legato dispatches on (others arrive as LEGATO_EV_OTHER).
+typedef enum legato_event_kind {
+    LEGATO_EV_OTHER = 0,
+    LEGATO_EV_I_INVITE,
+    LEGATO_EV_R_INVITE,
+    LEGATO_EV_I_ACK,
+    LEGATO_EV_I_CANCEL,
+    LEGATO_EV_I_BYE,
+    LEGATO_EV_I_STATE,
+    LEGATO_EV_R_SHUTDOWN,
+    /// An incoming request nua answered itself (OPTIONS…): nobody owns its handle.
+    LEGATO_EV_I_OTHER_REQUEST,
+} legato_event_kind;
+
+/// One nua event with the fields Legato reads from its SIP message, as C
+/// strings valid only during the callback (NULL where absent).
+typedef struct legato_event {
+    legato_event_kind kind;
+    char const *name;            // nua_event_name()
+    int status;
+    char const *phrase;
+    nua_handle_t *handle;
+    int call_state;              // LEGATO_CALLSTATE_* for LEGATO_EV_I_STATE, else -1
+    int has_message;
+    char const *method;          // request method name, NULL for a response
+    char const *request_uri;
+    char const *request_user;
+    int msg_status;              // status line of a response message, 0 for a request
+    char const *msg_phrase;
+    char const *from_display;
+    char const *from_uri;
+    char const *from_user;
+    char const *to_display;
+    char const *to_uri;
+    char const *to_user;
+    char const *call_id;
+    int max_forwards;            // -1 when absent
+    char const *content_type;
+    char const *payload;
+    size_t payload_len;
+    char const *contact_uri;
+    char const *user_agent;
+    char const *subject;
+    /// Headers sofia does not parse (X-headers among them) as "Name: value" lines joined by CRLF.
+    char const *other_headers;
+} legato_event;
+
+enum { LEGATO_CALLSTATE_TERMINATED = 10 };
+
+/// Receives every nua event of an agent created by legato_nua_create.
+typedef void (*legato_event_callback)(void *magic, legato_event const *event);
+
+// --- nua agent and handles -------------------------------------------------
+
+/// nua_shutdown / nua_destroy / nua_handle_destroy (no tags; forwarded for the opaque types).
+void legato_nua_shutdown(nua_t *nua);
+void legato_nua_destroy(nua_t *nua);
+void legato_nua_handle_destroy(nua_handle_t *nh);
+/// Runs the root until legato_root_break.
+void legato_root_run(su_root_t *root);
+
+/// nua_create with Legato's fixed policy: media/SDP engine off, no auto-answer,
+/// no auto-ACK (Legato ACKs so delayed offer can carry the answer), INVITE
+/// handled by the application. `url` binds "sip:" transports, `sips_url`
+/// (may be NULL) a TLS transport using certificates from `cert_dir`.
+nua_t *legato_nua_create(su_root_t *root, legato_event_callback callback, void *magic,
+                         char const *url, char const *sips_url, char const *cert_dir,
+                         char const *user_agent);
+
+/// nua_handle for an outbound dialog with the given From and To header values.
+nua_handle_t *legato_nua_handle_create(nua_t *nua, void *hmagic, char const *from, char const *to);
+
+/// nua_invite. `request_uri` sets the Request-URI; `max_forwards` (>= 0) the
+/// Max-Forwards; `content_type`/`body` may be NULL (delayed offer);
+/// `headers` is CRLF-separated extra header lines or NULL.
+void legato_nua_invite(nua_handle_t *nh, char const *request_uri, int max_forwards,
+                       char const *content_type, char const *body, size_t body_len,
+                       char const *headers);
+
+/// nua_respond with optional body and extra headers.
+void legato_nua_respond(nua_handle_t *nh, int status, char const *phrase,
+                        char const *content_type, char const *body, size_t body_len,
+                        char const *headers);
+
+/// nua_ack with optional body (the answer of a delayed-offer call).
+void legato_nua_ack(nua_handle_t *nh, char const *content_type, char const *body, size_t body_len);
+
+/// nua_bye with optional extra headers.
+void legato_nua_bye(nua_handle_t *nh, char const *headers);
+
+/// nua_cancel with optional extra headers.
+void legato_nua_cancel(nua_handle_t *nh, char const *headers);
+
+#endif

@@ -1,0 +1,262 @@
+#include <sofia-sip/su.h>
+#include <sofia-sip/su_alloc.h>
+#include <sofia-sip/su_wait.h>
+#include <sofia-sip/su_strlst.h>
+#include <sofia-sip/nua.h>
+#include <sofia-sip/sip.h>
+#include "CSofiaShim.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <sofia-sip/su_tag.h>
+#include <sofia-sip/nua_tag.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/soa_tag.h>
+#include <sofia-sip/tport_tag.h>
+#include <sofia-sip/nta_tag.h>
+#include <sofia-sip/url.h>
+
+struct legato_agent {
+    legato_event_callback callback;
+    void *magic;
+};
+
+static void legato_nua_callback(nua_event_t event, int status, char const *phrase,
+                                nua_t *nua, nua_magic_t *magic,
+                                nua_handle_t *nh, nua_hmagic_t *hmagic,
+                                sip_t const *sip, tagi_t tags[]);
+
+// ---------------------------------------------------------------- root
+
+su_root_t *legato_root_create(void) {
+    // su_init: initialises sofia's socket layer and debugging (idempotent per thread).
+    if (su_init() != 0) return NULL;
+    su_root_t *root = su_root_create(NULL);
+    if (root) su_root_threading(root, 0);
+    return root;
+}
+
+void legato_root_destroy(su_root_t *root) {
+    if (root) su_root_destroy(root);
+    su_deinit();
+}
+
+int legato_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+
+void legato_eventfd_signal(int fd) {
+    eventfd_t one = 1;
+    // EAGAIN only when the counter would overflow: the loop is awake anyway.
+    (void)eventfd_write(fd, one);
+}
+
+void legato_eventfd_drain(int fd) {
+    eventfd_t value;
+    (void)eventfd_read(fd, &value);
+}
+
+struct legato_fd_registration {
+    legato_fd_callback cb;
+    void *arg;
+};
+
+// su_wakeup_f thunk: forwards to the Swift callback.
+static int legato_fd_wakeup(su_root_magic_t *magic, su_wait_t *w, su_wakeup_arg_t *arg) {
+    (void)magic; (void)w;
+    struct legato_fd_registration *reg = (struct legato_fd_registration *)arg;
+    reg->cb(reg->arg);
+    return 0;
+}
+
+int legato_root_register_fd(su_root_t *root, int fd, legato_fd_callback cb, void *arg) {
+    // Lives as long as the root (one per process); never freed.
+    struct legato_fd_registration *reg = malloc(sizeof *reg);
+    if (!reg) return -1;
+    reg->cb = cb;
+    reg->arg = arg;
+    su_wait_t wait[1] = { SU_WAIT_INIT };
+    if (su_wait_create(wait, fd, SU_WAIT_IN) < 0) { free(reg); return -1; }
+    return su_root_register(root, wait, legato_fd_wakeup, (su_wakeup_arg_t *)reg, 0);
+}
+
+// ---------------------------------------------------------------- nua
+
+nua_t *legato_nua_create(su_root_t *root, legato_event_callback callback, void *magic,
+                         char const *url, char const *sips_url, char const *cert_dir,
+                         char const *user_agent) {
+    // One per agent, alive as long as the process (agents are few and long-lived).
+    struct legato_agent *agent = malloc(sizeof *agent);
+    if (!agent) return NULL;
+    agent->callback = callback;
+    agent->magic = magic;
+    return nua_create(root, legato_nua_callback, (nua_magic_t *)agent,
+                      NUTAG_URL(url),
+                      TAG_IF(sips_url, NUTAG_SIPS_URL(sips_url)),
+                      TAG_IF(cert_dir, NUTAG_CERTIFICATE_DIR(cert_dir)),
+                      NUTAG_MEDIA_ENABLE(0),
+                      NUTAG_AUTOANSWER(0),
+                      NUTAG_AUTOALERT(0),
+                      NUTAG_AUTOACK(0),
+                      NUTAG_ENABLEINVITE(1),
+                      NUTAG_APPL_METHOD("INVITE"),
+                      NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS"),
+                      NUTAG_SESSION_TIMER(0),
+                      NUTAG_M_FEATURES(NULL),
+                      TAG_IF(user_agent, SIPTAG_USER_AGENT_STR(user_agent)),
+                      TAG_END());
+}
+
+nua_handle_t *legato_nua_handle_create(nua_t *nua, void *hmagic, char const *from, char const *to) {
+    return nua_handle(nua, (nua_hmagic_t *)hmagic,
+                      SIPTAG_FROM_STR(from),
+                      SIPTAG_TO_STR(to),
+                      TAG_END());
+}
+
+// Builds a payload header from a counted buffer (bodies may hold NUL bytes).
+static sip_payload_t *legato_payload(su_home_t *home, char const *body, size_t len) {
+    if (!body) return NULL;
+    return sip_payload_create(home, body, (isize_t)len);
+}
+
+void legato_nua_invite(nua_handle_t *nh, char const *request_uri, int max_forwards,
+                       char const *content_type, char const *body, size_t body_len,
+                       char const *headers) {
+    su_home_t home[1] = { SU_HOME_INIT(home) };
+    char mf[16];
+    snprintf(mf, sizeof mf, "%d", max_forwards);
+    sip_payload_t *pl = legato_payload(home, body, body_len);
+    // nua copies the tag list before returning, so the home can go right after.
+    nua_invite(nh,
+               NUTAG_URL(request_uri),
+               TAG_IF(max_forwards >= 0, SIPTAG_MAX_FORWARDS_STR(mf)),
+               TAG_IF(content_type && pl, SIPTAG_CONTENT_TYPE_STR(content_type)),
+               TAG_IF(pl, SIPTAG_PAYLOAD(pl)),
+               TAG_IF(headers && *headers, SIPTAG_HEADER_STR(headers)),
+               TAG_END());
+    su_home_deinit(home);
+}
+
+void legato_nua_respond(nua_handle_t *nh, int status, char const *phrase,
+                        char const *content_type, char const *body, size_t body_len,
+                        char const *headers) {
+    su_home_t home[1] = { SU_HOME_INIT(home) };
+    sip_payload_t *pl = legato_payload(home, body, body_len);
+    nua_respond(nh, status, phrase,
+                TAG_IF(content_type && pl, SIPTAG_CONTENT_TYPE_STR(content_type)),
+                TAG_IF(pl, SIPTAG_PAYLOAD(pl)),
+                TAG_IF(headers && *headers, SIPTAG_HEADER_STR(headers)),
+                TAG_END());
+    su_home_deinit(home);
+}
+
+void legato_nua_ack(nua_handle_t *nh, char const *content_type, char const *body, size_t body_len) {
+    su_home_t home[1] = { SU_HOME_INIT(home) };
+    sip_payload_t *pl = legato_payload(home, body, body_len);
+    nua_ack(nh,
+            TAG_IF(content_type && pl, SIPTAG_CONTENT_TYPE_STR(content_type)),
+            TAG_IF(pl, SIPTAG_PAYLOAD(pl)),
+            TAG_END());
+    su_home_deinit(home);
+}
+
+void legato_nua_bye(nua_handle_t *nh, char const *headers) {
+    nua_bye(nh, TAG_IF(headers && *headers, SIPTAG_HEADER_STR(headers)), TAG_END());
+}
+
+void legato_nua_cancel(nua_handle_t *nh, char const *headers) {
+    nua_cancel(nh, TAG_IF(headers && *headers, SIPTAG_HEADER_STR(headers)), TAG_END());
+}
+
+_Static_assert(LEGATO_CALLSTATE_TERMINATED == nua_callstate_terminated, "callstate numbering");
+
+void legato_nua_shutdown(nua_t *nua) { nua_shutdown(nua); }
+void legato_nua_destroy(nua_t *nua) { nua_destroy(nua); }
+void legato_nua_handle_destroy(nua_handle_t *nh) { nua_handle_destroy(nh); }
+void legato_root_run(su_root_t *root) { su_root_run(root); }
+
+// ---------------------------------------------------------------- events
+
+static legato_event_kind legato_kind(nua_event_t event) {
+    switch (event) {
+    case nua_i_invite: return LEGATO_EV_I_INVITE;
+    case nua_r_invite: return LEGATO_EV_R_INVITE;
+    case nua_i_ack: return LEGATO_EV_I_ACK;
+    case nua_i_cancel: return LEGATO_EV_I_CANCEL;
+    case nua_i_bye: return LEGATO_EV_I_BYE;
+    case nua_i_state: return LEGATO_EV_I_STATE;
+    case nua_r_shutdown: return LEGATO_EV_R_SHUTDOWN;
+    default: return nua_event_is_incoming_request(event) ? LEGATO_EV_I_OTHER_REQUEST : LEGATO_EV_OTHER;
+    }
+}
+
+static char const *legato_url(su_home_t *home, url_t const *url) {
+    return url ? url_as_string(home, url) : NULL;
+}
+
+// Copies what Legato reads of `sip` into `out`; strings live in `home`.
+static void legato_fill_message(su_home_t *home, sip_t const *sip, legato_event *out) {
+    out->max_forwards = -1;
+    if (!sip) return;
+    out->has_message = 1;
+    if (sip->sip_request) {
+        out->method = sip->sip_request->rq_method_name;
+        out->request_uri = legato_url(home, sip->sip_request->rq_url);
+        out->request_user = sip->sip_request->rq_url->url_user;
+    }
+    if (sip->sip_status) {
+        out->msg_status = sip->sip_status->st_status;
+        out->msg_phrase = sip->sip_status->st_phrase;
+    }
+    if (sip->sip_from) {
+        out->from_display = sip->sip_from->a_display;
+        out->from_uri = legato_url(home, sip->sip_from->a_url);
+        out->from_user = sip->sip_from->a_url->url_user;
+    }
+    if (sip->sip_to) {
+        out->to_display = sip->sip_to->a_display;
+        out->to_uri = legato_url(home, sip->sip_to->a_url);
+        out->to_user = sip->sip_to->a_url->url_user;
+    }
+    if (sip->sip_call_id) out->call_id = sip->sip_call_id->i_id;
+    if (sip->sip_max_forwards) out->max_forwards = (int)sip->sip_max_forwards->mf_count;
+    if (sip->sip_content_type) out->content_type = sip->sip_content_type->c_type;
+    if (sip->sip_payload) {
+        out->payload = sip->sip_payload->pl_data;
+        out->payload_len = sip->sip_payload->pl_len;
+    }
+    if (sip->sip_contact) out->contact_uri = legato_url(home, sip->sip_contact->m_url);
+    if (sip->sip_user_agent) out->user_agent = sip->sip_user_agent->g_string;
+    if (sip->sip_subject) out->subject = sip->sip_subject->g_value;
+    if (sip->sip_unknown) {
+        su_strlst_t *lines = su_strlst_create(home);
+        for (sip_unknown_t const *u = sip->sip_unknown; u; u = u->un_next)
+            if (u->un_name) su_strlst_append(lines, su_sprintf(home, "%s: %s", u->un_name, u->un_value ? u->un_value : ""));
+        out->other_headers = su_strlst_join(lines, home, "\r\n");
+    }
+}
+
+// nua_callback_f: flattens the event and hands it to Swift.
+static void legato_nua_callback(nua_event_t event, int status, char const *phrase,
+                                nua_t *nua, nua_magic_t *magic,
+                                nua_handle_t *nh, nua_hmagic_t *hmagic,
+                                sip_t const *sip, tagi_t tags[]) {
+    (void)nua; (void)hmagic;
+    struct legato_agent *agent = (struct legato_agent *)magic;
+    su_home_t home[1] = { SU_HOME_INIT(home) };
+    legato_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = legato_kind(event);
+    ev.name = nua_event_name(event);
+    ev.status = status;
+    ev.phrase = phrase;
+    ev.handle = nh;
+    ev.call_state = -1;
+    if (event == nua_i_state) tl_gets(tags, NUTAG_CALLSTATE_REF(ev.call_state), TAG_END());
+    legato_fill_message(home, sip, &ev);
+    agent->callback(agent->magic, &ev);
+    su_home_deinit(home);
+}

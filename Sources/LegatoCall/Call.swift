@@ -1,0 +1,306 @@
+import Logging
+import LegatoSIP
+
+/// One leg of a call, with the methods and events of VoxEngine's `Call`.
+///
+/// Every `Call` lives on the signalling thread (`SIPActor`). Inbound calls are
+/// handed to a `Scenario`; outbound calls are created with `CallEngine.callSIP`.
+@SIPActor
+public final class Call {
+    /// Legato's id for this call (unique per process).
+    public let id: String
+    /// True for a call that arrived at Legato.
+    public let incoming: Bool
+    /// Inbound: the dialed user (request-URI user). Outbound: the called user.
+    public let number: String
+    /// The caller's user part (From).
+    public let callerid: String
+    /// The caller's display name (From), empty if none.
+    public let displayName: String
+    /// The `X-` headers of the INVITE that opened the call.
+    public let headers: [SIPHeader]
+    /// The SIP Call-ID of this leg's own dialog.
+    public let sipCallID: String?
+    /// Always `sip` for calls Legato handles.
+    public let clientType = "sip"
+    /// The SDP the remote side sent: inbound, the INVITE's offer (nil for a
+    /// delayed offer); outbound, the 2xx's SDP.
+    public private(set) var remoteSession: SIPBody?
+    /// The SDP of the last 183 the remote side sent (outbound).
+    public private(set) var earlyMediaSession: SIPBody?
+
+    let leg: SIPLeg
+    let logger: Logger
+    private var machine: CallStateMachine
+    private var customDataValue: String?
+    private var listeners: [CallEventKind: [(id: Int, handler: @SIPActor (CallEvent) -> Void)]] = [:]
+    private var nextListenerID = 0
+    // What the action being performed attaches to its SIP message.
+    private var outgoingBody: SIPBody?
+    private var outgoingHeaders: [SIPHeader] = []
+    private var outgoingReason: String?
+    // The X-headers of the message being handled, for the event it fires.
+    private var incomingHeaders: [SIPHeader] = []
+    /// Outbound INVITE sent without an offer: the 2xx carries the offer, so the
+    /// ACK must wait for the answer relayed from the peer (delayed offer).
+    private var ackAwaitsAnswer = false
+    private var ackSent = false
+    /// The call whose media this call's session was bridged with (`answerDirect`).
+    private weak var directPeer: Call?
+    private var connectedAt: ContinuousClock.Instant?
+    private var noAnswerTimer: Task<Void, Never>?
+    private var noAnswerTimeout: Double?
+    var onFinished: (@SIPActor (Call) -> Void)?
+
+    init(id: String, incoming: Bool, leg: SIPLeg, number: String, callerid: String, displayName: String,
+         headers: [SIPHeader], sipCallID: String?, remoteSession: SIPBody?, logger: Logger) {
+        self.id = id
+        self.incoming = incoming
+        self.leg = leg
+        self.number = number
+        self.callerid = callerid
+        self.displayName = displayName
+        self.headers = headers
+        self.sipCallID = sipCallID
+        self.remoteSession = remoteSession
+        self.machine = CallStateMachine(incoming: incoming)
+        var logger = logger
+        logger[metadataKey: "call.id"] = "\(id)"
+        if let sipCallID { logger[metadataKey: "leg.callid"] = "\(sipCallID)" }
+        self.logger = logger
+        leg.delegate = self
+    }
+
+    // MARK: - accessors
+
+    /// The current state (`ALERTING`, `PROGRESSING`, `CONNECTED`, `TERMINATED`).
+    public var state: CallState { machine.state }
+
+    /// The string carried with the call (≤ 200 bytes).
+    public func customData() -> String? { customDataValue }
+
+    /// Sets the string carried with the call. Throws `CallError.customDataTooLong` above 200 bytes.
+    public func setCustomData(_ value: String) throws(CallError) {
+        try CallInputRules.validateCustomData(value)
+        customDataValue = value
+    }
+
+    public var description: String {
+        "Call(\(id), \(incoming ? "inbound" : "outbound"), \(number), \(state))"
+    }
+
+    /// VoxEngine's `toString()`.
+    public func toString() -> String { description }
+
+    // MARK: - listeners
+
+    /// Subscribes `handler` to events of `kind`; keep the token to remove it.
+    @discardableResult
+    public func addEventListener(_ kind: CallEventKind, _ handler: @escaping @SIPActor (CallEvent) -> Void) -> ListenerToken {
+        nextListenerID += 1
+        listeners[kind, default: []].append((nextListenerID, handler))
+        return ListenerToken(id: nextListenerID, kind: kind)
+    }
+
+    /// Unsubscribes the listener `token` names. Unknown tokens are ignored.
+    public func removeEventListener(_ token: ListenerToken) {
+        listeners[token.kind]?.removeAll { $0.id == token.id }
+    }
+
+    // MARK: - methods
+
+    /// Sends 180 Ringing on an unanswered inbound call.
+    public func ring(extraHeaders: [SIPHeader] = []) throws(CallError) {
+        try apply(.ring, method: "ring", headers: extraHeaders)
+    }
+
+    /// Sends 183 with `peer`'s SDP (its 183 SDP, else its session) on an
+    /// unanswered inbound call: early media flows peer to peer.
+    public func startEarlyMediaDirect(peer: Call, extraHeaders: [SIPHeader] = []) throws(CallError) {
+        guard let sdp = peer.earlyMediaSession ?? peer.remoteSession else {
+            throw .peerHasNoSession(method: "startEarlyMediaDirect")
+        }
+        try apply(.earlyMedia, method: "startEarlyMediaDirect", headers: extraHeaders, body: sdp)
+    }
+
+    /// Answers an inbound call peer to peer with `peer`'s SDP, unchanged; no
+    /// media passes through Legato. With a delayed offer, the caller's answer
+    /// (in its ACK) is relayed to `peer`'s ACK.
+    public func answerDirect(peer: Call, extraHeaders: [SIPHeader] = []) throws(CallError) {
+        guard let sdp = peer.remoteSession else { throw .peerHasNoSession(method: "answerDirect") }
+        directPeer = peer
+        peer.directPeer = self
+        try apply(.answer, method: "answerDirect", headers: extraHeaders, body: sdp)
+    }
+
+    /// Rejects an unanswered inbound call with `code` (300–699).
+    public func reject(code: Int = 486, reason: String? = nil, extraHeaders: [SIPHeader] = []) throws(CallError) {
+        try CallInputRules.validateRejectCode(code)
+        if let reason, reason.utf8.contains(where: { $0 == 13 || $0 == 10 }) {
+            throw .headerValueHasLineBreak(name: "reason phrase")
+        }
+        try apply(.reject(code: code), method: "reject", headers: extraHeaders, reason: reason)
+    }
+
+    /// Deprecated VoxEngine alias of `reject`.
+    public func decline(code: Int = 603, extraHeaders: [SIPHeader] = []) throws(CallError) {
+        try reject(code: code, extraHeaders: extraHeaders)
+    }
+
+    /// Ends the call: BYE when connected, CANCEL when outbound and unanswered,
+    /// 480 when inbound and unanswered. Does nothing on a terminated call.
+    public func hangup(extraHeaders: [SIPHeader] = []) throws(CallError) {
+        guard machine.state != .terminated else { return }
+        try apply(.hangup, method: "hangup", headers: extraHeaders)
+    }
+
+    // MARK: - engine-facing
+
+    /// Sends the INVITE of a new outbound call.
+    func place(requestURI: String, maxForwards: Int, offer: SIPBody?, headers: [SIPHeader], noAnswerTimeout: Double?) {
+        ackAwaitsAnswer = offer == nil
+        self.noAnswerTimeout = noAnswerTimeout
+        leg.invite(requestURI: requestURI, maxForwards: maxForwards, body: offer, headers: headers)
+        startNoAnswerTimer()
+    }
+
+    /// Rejects without API validation (engine use: 483, 503, routing failures).
+    func refuse(code: Int, reason: String? = nil) {
+        outgoingReason = reason
+        perform(machine.handle(.reject(code: code)))
+        outgoingReason = nil
+    }
+
+    // MARK: - performing
+
+    private func apply(_ input: CallStateMachine.Input, method: String, headers: [SIPHeader],
+                       body: SIPBody? = nil, reason: String? = nil) throws(CallError) {
+        try CallInputRules.validateExtraHeaders(headers)
+        guard machine.allows(input) else {
+            throw .invalidState(method: method, state: machine.state, incoming: incoming)
+        }
+        outgoingHeaders = headers
+        outgoingBody = body
+        outgoingReason = reason
+        defer { outgoingHeaders = []; outgoingBody = nil; outgoingReason = nil }
+        perform(machine.handle(input))
+    }
+
+    private func perform(_ actions: [CallStateMachine.Action]) {
+        for action in actions {
+            switch action {
+            case .respond(let status):
+                let body = (status == 183 || status / 100 == 2) ? outgoingBody : nil
+                leg.respond(status, reason: outgoingReason, body: body, headers: outgoingHeaders)
+            case .sendAck:
+                if !ackAwaitsAnswer { sendAck(nil) }
+            case .sendCancel:
+                leg.cancel(headers: outgoingHeaders)
+            case .sendBye:
+                if !ackSent && !incoming { sendAck(nil) }
+                leg.bye(headers: outgoingHeaders)
+            case .ackThenBye:
+                sendAck(nil)
+                leg.bye()
+            case .startNoAnswerTimer:
+                startNoAnswerTimer()
+            case .stopNoAnswerTimer:
+                noAnswerTimer?.cancel()
+                noAnswerTimer = nil
+            case .fireRinging(let status):
+                fire(.ringing(status: status, headers: incomingHeaders, earlyMedia: status == 183 ? earlyMediaSession : nil))
+            case .fireConnected:
+                connectedAt = .now
+                fire(.connected(headers: incomingHeaders, customData: customDataValue))
+            case .fireDisconnected(let code, let reason, let direction):
+                fire(.disconnected(headers: incomingHeaders, code: code, reason: reason,
+                                   duration: connectedDuration, direction: direction))
+            case .fireFailed(let code, let reason):
+                fire(.failed(headers: incomingHeaders, code: code, reason: reason))
+            case .fireStateChanged(let old, let new):
+                logger.debug("call.state", metadata: ["call.state.old": "\(old)", "call.state.new": "\(new)"])
+                fire(.stateChanged(old: old, new: new))
+            }
+        }
+        if machine.phase == .ended {
+            noAnswerTimer?.cancel()
+            noAnswerTimer = nil
+        }
+        if machine.dialogGone, let onFinished {
+            self.onFinished = nil
+            onFinished(self)
+        }
+    }
+
+    private var connectedDuration: Double {
+        guard let connectedAt else { return 0 }
+        let d = ContinuousClock.now - connectedAt
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    private func sendAck(_ body: SIPBody?) {
+        guard !ackSent else { return }
+        ackSent = true
+        leg.ack(body: body)
+    }
+
+    /// The caller's ACK carried the answer to the offer our peer sent in its 2xx.
+    private func relayAnswer(_ body: SIPBody?) {
+        guard ackAwaitsAnswer else { return }
+        ackAwaitsAnswer = false
+        if machine.phase == .connected { sendAck(body) }
+    }
+
+    private func startNoAnswerTimer() {
+        guard let timeout = noAnswerTimeout, noAnswerTimer == nil, !incoming else { return }
+        noAnswerTimer = Task { @SIPActor [weak self] in
+            try? await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
+            guard !Task.isCancelled, let self else { return }
+            self.logger.info("call.no-answer-timeout", metadata: ["call.timeout": "\(timeout)"])
+            self.noAnswerTimer = nil
+            self.perform(self.machine.handle(.noAnswerTimeout))
+        }
+    }
+
+    private func fire(_ event: CallEvent) {
+        for entry in listeners[event.kind] ?? [] { entry.handler(event) }
+    }
+
+    fileprivate func handle(_ event: SIPLegEvent) {
+        switch event {
+        case .response(let message):
+            incomingHeaders = message.customHeaders
+            switch message.status {
+            case 101..<200:
+                if let body = message.body, body.isSDP { earlyMediaSession = body }
+                perform(machine.handle(.provisional(status: message.status)))
+            case 200..<300:
+                if let body = message.body, body.isSDP { remoteSession = body }
+                perform(machine.handle(.success))
+            case 300...:
+                perform(machine.handle(.failure(status: message.status,
+                                                reason: message.reason ?? SIPStatus.defaultReason(message.status))))
+            default:
+                break
+            }
+        case .ack(let message):
+            incomingHeaders = message.customHeaders
+            directPeer?.relayAnswer(message.body)
+            perform(machine.handle(.ack))
+        case .cancelled(let message):
+            incomingHeaders = message?.customHeaders ?? []
+            perform(machine.handle(.remoteCancel))
+        case .bye(let message):
+            incomingHeaders = message?.customHeaders ?? []
+            perform(machine.handle(.remoteBye))
+        case .terminated(let status, let reason):
+            incomingHeaders = []
+            if ackAwaitsAnswer, !ackSent, machine.phase == .connected { sendAck(nil) }
+            perform(machine.handle(.dialogEnded(status: status, reason: reason)))
+        }
+    }
+}
+
+extension Call: SIPLegDelegate {
+    public func leg(_ leg: SIPLeg, didReceive event: SIPLegEvent) { handle(event) }
+}

@@ -1,0 +1,141 @@
+import Logging
+import LegatoSIP
+
+/// Owns the live calls: turns inbound INVITEs into `Call`s for the scenario,
+/// places outbound calls, and drains on shutdown.
+@SIPActor
+public final class CallEngine: SIPEndpointDelegate {
+    /// A listener the engine can place outbound calls from.
+    public struct Listener {
+        public let endpoint: SIPEndpoint
+        public let transports: Set<String>
+        public init(endpoint: SIPEndpoint, transports: Set<String>) {
+            self.endpoint = endpoint
+            self.transports = transports
+        }
+        var isIPv6: Bool { endpoint.address.contains(":") }
+    }
+
+    public let scenario: Scenario
+    private let listeners: [Listener]
+    private let logger: Logger
+    private var calls: [String: Call] = [:]
+    private var nextCallNumber: UInt64 = 0
+    private let instance = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
+    /// When true, new INVITEs are refused with 503 (shutdown in progress).
+    public private(set) var isDraining = false
+
+    public init(listeners: [Listener], scenario: Scenario, logger: Logger) {
+        self.listeners = listeners
+        self.scenario = scenario
+        self.logger = logger
+        for listener in listeners { listener.endpoint.delegate = self }
+    }
+
+    /// Calls (legs) alive now.
+    public var activeCallCount: Int { calls.count }
+
+    /// Refuses new calls from now on (503) while existing ones go on.
+    public func startDraining() { isDraining = true }
+
+    /// Returns when no call is left.
+    public func waitUntilIdle() async {
+        if calls.isEmpty { return }
+        await withCheckedContinuation { idleWaiters.append($0) }
+    }
+
+    /// Hangs up every live call.
+    public func hangupAll() {
+        for call in Array(calls.values) { try? call.hangup() }
+    }
+
+    // MARK: - outbound
+
+    /// Places an outbound call to `uri` (VoxEngine's `callSIP`).
+    public func callSIP(_ uri: String, options: CallSIPOptions = CallSIPOptions()) throws(CallError) -> Call {
+        try CallInputRules.validateExtraHeaders(options.headers)
+        if let data = options.customData { try CallInputRules.validateCustomData(data) }
+        guard uri.hasPrefix("sip:") || uri.hasPrefix("sips:"), !uri.utf8.contains(where: { $0 <= 32 }) else {
+            throw .cannotPlaceCall("'\(uri)' is not a SIP URI")
+        }
+        guard let listener = listener(for: uri) else { throw .cannotPlaceCall("no listener can reach \(uri)") }
+        let endpoint = listener.endpoint
+        let host = endpoint.address.contains(":") ? "[\(endpoint.address)]" : endpoint.address
+        let user = options.callerid.flatMap { $0.isEmpty ? nil : $0 } ?? "anonymous"
+        let display = options.displayName.map { "\"\($0.replacingQuotes())\" " } ?? ""
+        let from = "\(display)<sip:\(user)@\(host)>"
+        let to = "<\(uri)>"
+        guard let leg = endpoint.makeOutboundLeg(from: from, to: to) else {
+            throw .cannotPlaceCall("the listener is shutting down")
+        }
+        let call = Call(id: newCallID(), incoming: false, leg: leg, number: URIParts.user(of: uri) ?? "",
+                        callerid: user, displayName: options.displayName ?? "", headers: options.headers,
+                        sipCallID: nil, remoteSession: nil, logger: logger)
+        if let data = options.customData { try call.setCustomData(data) }
+        track(call)
+        call.logger.info("call.outbound", metadata: ["call.to": "\(uri)"])
+        call.place(requestURI: uri, maxForwards: options.maxForwards, offer: options.offer,
+                   headers: options.headers, noAnswerTimeout: options.noAnswerTimeout)
+        return call
+    }
+
+    private func listener(for uri: String) -> Listener? {
+        let wantsIPv6 = URIParts.host(of: uri)?.hasPrefix("[") ?? false
+        let transport = URIParts.transport(of: uri) ?? (uri.hasPrefix("sips:") ? "tls" : "udp")
+        return listeners.first { $0.isIPv6 == wantsIPv6 && $0.transports.contains(transport) }
+            ?? listeners.first { $0.transports.contains(transport) }
+    }
+
+    // MARK: - inbound
+
+    public func endpoint(_ endpoint: SIPEndpoint, didReceiveInvite invite: SIPMessage, on leg: SIPLeg) {
+        let call = Call(id: newCallID(), incoming: true, leg: leg, number: invite.requestUser ?? "",
+                        callerid: invite.fromUser ?? "", displayName: invite.fromDisplayName ?? "",
+                        headers: invite.customHeaders, sipCallID: invite.callID, remoteSession: invite.body,
+                        logger: logger)
+        track(call)
+        call.logger.info("call.inbound", metadata: ["call.from": "\(invite.fromURI ?? "")",
+                                                    "call.to": "\(invite.requestURI ?? "")"])
+        if isDraining {
+            call.refuse(code: 503, reason: "Shutting Down")
+            return
+        }
+        let maxForwards = invite.maxForwards ?? 70
+        if maxForwards <= 0 {
+            call.refuse(code: 483)
+            return
+        }
+        scenario.callAlerting(CallAlerting(
+            call: call, callerid: call.callerid, destination: call.number,
+            fromURI: invite.fromURI ?? "", toURI: invite.toURI ?? "", displayName: call.displayName,
+            headers: invite.headers, maxForwards: maxForwards, customData: nil), engine: self)
+    }
+
+    // MARK: - bookkeeping
+
+    private func newCallID() -> String {
+        nextCallNumber += 1
+        return "\(instance)-\(nextCallNumber)"
+    }
+
+    private func track(_ call: Call) {
+        calls[call.id] = call
+        call.onFinished = { [weak self] finished in self?.untrack(finished) }
+    }
+
+    private func untrack(_ call: Call) {
+        calls[call.id] = nil
+        call.logger.debug("call.finished")
+        if calls.isEmpty {
+            let waiters = idleWaiters
+            idleWaiters.removeAll()
+            for waiter in waiters { waiter.resume() }
+        }
+    }
+}
+
+extension String {
+    /// The string with `"` and `\` removed, for a quoted display name.
+    func replacingQuotes() -> String { filter { $0 != "\"" && $0 != "\\" && $0 != "\r" && $0 != "\n" } }
+}

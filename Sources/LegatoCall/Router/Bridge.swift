@@ -1,0 +1,43 @@
+import LegatoSIP
+
+/// Pairs an inbound and an outbound call so that each side's progress,
+/// answer and end reach the other.
+@SIPActor
+public enum Bridge {
+    /// Bridges signalling only, with SDP passed through unchanged (`answerDirect`).
+    public static func direct(inbound: Call, outbound: Call) {
+        outbound.addEventListener(.ringing) { [weak inbound, weak outbound] event in
+            guard let inbound, let outbound, case .ringing(_, _, let early) = event else { return }
+            if early != nil {
+                try? inbound.startEarlyMediaDirect(peer: outbound)
+            } else {
+                try? inbound.ring()
+            }
+        }
+        outbound.addEventListener(.connected) { [weak inbound, weak outbound] _ in
+            guard let outbound else { return }
+            guard let inbound, inbound.state == .alerting else {
+                try? outbound.hangup()
+                return
+            }
+            do {
+                try inbound.answerDirect(peer: outbound)
+            } catch {
+                inbound.logger.error("bridge.answer-failed", metadata: ["error": "\(error)"])
+                inbound.refuse(code: 500)
+                try? outbound.hangup()
+            }
+        }
+        outbound.addEventListener(.failed) { [weak inbound] event in
+            guard let inbound, inbound.state == .alerting, case .failed(_, let code, let reason) = event else { return }
+            let mapped = FailureMapping.inbound(forOutbound: code, reason: reason)
+            inbound.refuse(code: mapped.code, reason: mapped.reason)
+        }
+        outbound.addEventListener(.disconnected) { [weak inbound] _ in
+            try? inbound?.hangup()
+        }
+        inbound.addEventListener(.disconnected) { [weak outbound] _ in
+            try? outbound?.hangup()
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Logging
+import LegatoConfig
+import LegatoSIP
+
+/// The default scenario: routes each inbound call by the conf's routes and
+/// bridges it to the route's trunk (VoxEngine's "easyProcess", made complete).
+@SIPActor
+public final class ConfigRouter: Scenario {
+    private let table: RouteTable
+    private let trunks: [String: TrunkConfig]
+    private let trunkFilters: [String: HeaderFilter]
+    private let routeFilters: [String: HeaderFilter]
+    private let defaultNoAnswerTimeout: Double
+    private let logger: Logger
+
+    /// Compiles the configuration's routes and header policies.
+    public init(configuration: LegatoConfiguration, logger: Logger) throws {
+        table = try RouteTable(configuration.routes)
+        trunks = configuration.trunks
+        trunkFilters = try configuration.trunks.mapValues { try HeaderFilter($0.headers) }
+        var routeFilters: [String: HeaderFilter] = [:]
+        for route in configuration.routes {
+            if case .bridge(let bridge) = route.action, let policy = bridge.headers {
+                routeFilters[route.name] = try HeaderFilter(policy)
+            }
+        }
+        self.routeFilters = routeFilters
+        defaultNoAnswerTimeout = configuration.signalling.noAnswerTimeout
+        self.logger = logger
+    }
+
+    public func callAlerting(_ alerting: CallAlerting, engine: CallEngine) {
+        let inbound = alerting.call
+        guard let match = table.match(requestUser: alerting.destination, fromUser: alerting.callerid,
+                                      headers: alerting.headers) else {
+            inbound.logger.info("route.none")
+            inbound.refuse(code: 404, reason: "No Route")
+            return
+        }
+        inbound.logger.info("route.matched", metadata: ["route": "\(match.route.name)"])
+        switch match.route.action {
+        case .reject(let code, let reason):
+            inbound.refuse(code: code, reason: reason)
+        case .bridge(let bridge):
+            self.bridge(alerting, route: match, bridge: bridge, engine: engine)
+        }
+    }
+
+    private func bridge(_ alerting: CallAlerting, route: RouteTable.Match, bridge: RouteAction.Bridge,
+                        engine: CallEngine) {
+        let inbound = alerting.call
+        guard let trunk = trunks[bridge.trunk] else {
+            inbound.refuse(code: 500)
+            return
+        }
+        if bridge.mode == .relay {
+            // The media engine (answer with media anchored) is not built yet.
+            inbound.logger.warning("route.relay-unavailable", metadata: ["route": "\(route.route.name)"])
+            inbound.refuse(code: 488, reason: "Relay Mode Not Available")
+            return
+        }
+        let user = RouteTable.expand(bridge.user, user: alerting.destination, captures: route.captures)
+        let uri = URIParts.withTransport(URIParts.replacingUser(in: trunk.uri, with: user), trunk.transport.rawValue)
+        let filter = routeFilters[route.route.name] ?? trunkFilters[bridge.trunk]
+        let headers = filter?.filter(inbound.headers) ?? []
+        let options = CallSIPOptions(
+            callerid: alerting.callerid, displayName: alerting.displayName.isEmpty ? nil : alerting.displayName,
+            headers: headers, offer: inbound.remoteSession, maxForwards: alerting.maxForwards - 1,
+            noAnswerTimeout: bridge.noAnswerTimeout ?? defaultNoAnswerTimeout)
+        let outbound: Call
+        do {
+            outbound = try engine.callSIP(uri, options: options)
+        } catch {
+            inbound.logger.error("route.call-failed", metadata: ["error": "\(error)"])
+            inbound.refuse(code: 500)
+            return
+        }
+        Bridge.direct(inbound: inbound, outbound: outbound)
+    }
+}

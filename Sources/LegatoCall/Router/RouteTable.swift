@@ -1,0 +1,67 @@
+import LegatoConfig
+import LegatoSIP
+
+/// The conf's ordered routes, compiled: finds the first route that matches a call.
+public struct RouteTable: @unchecked Sendable {
+    /// A route that matched, with what its templates need.
+    public struct Match: Equatable {
+        public let route: RouteConfig
+        /// Capture groups of `ruri_user` (index 0 = whole match).
+        public let captures: [String]
+    }
+
+    struct Compiled {
+        let route: RouteConfig
+        let requestUser: Regex<AnyRegexOutput>?
+        let fromUser: Regex<AnyRegexOutput>?
+        let headers: [(name: String, pattern: Regex<AnyRegexOutput>)]
+    }
+
+    private let routes: [Compiled]
+
+    /// Compiles every route's patterns.
+    public init(_ routes: [RouteConfig]) throws {
+        self.routes = try routes.map { route in
+            Compiled(route: route,
+                     requestUser: try route.match.requestUser.map { try Regex($0) },
+                     fromUser: try route.match.fromUser.map { try Regex($0) },
+                     headers: try route.match.headers.sorted { $0.key < $1.key }
+                        .map { (name: $0.key, pattern: try Regex($0.value)) })
+        }
+    }
+
+    /// The first route whose conditions all hold, or nil.
+    public func match(requestUser: String, fromUser: String, headers: [SIPHeader]) -> Match? {
+        for compiled in routes {
+            var captures: [String] = [requestUser]
+            if let pattern = compiled.requestUser {
+                guard let m = requestUser.firstMatch(of: pattern) else { continue }
+                captures = (0..<m.output.count).map { m.output[$0].substring.map(String.init) ?? "" }
+            }
+            if let pattern = compiled.fromUser, fromUser.firstMatch(of: pattern) == nil { continue }
+            let headersMatch = compiled.headers.allSatisfy { condition in
+                guard let value = headers.first(named: condition.name) else { return false }
+                return value.firstMatch(of: condition.pattern) != nil
+            }
+            if !headersMatch { continue }
+            return Match(route: compiled.route, captures: captures)
+        }
+        return nil
+    }
+
+    /// Expands a user template: `${user}` is the dialed user, `$1`…`$9` the captures.
+    public static func expand(_ template: String, user: String, captures: [String]) -> String {
+        var out = template.replacingOccurrences(of: "${user}", with: user)
+        for i in stride(from: 9, through: 1, by: -1) {
+            out = out.replacingOccurrences(of: "$\(i)", with: i < captures.count ? captures[i] : "")
+        }
+        return out
+    }
+}
+
+extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard !target.isEmpty, contains(target) else { return self }
+        return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

@@ -1,0 +1,57 @@
+import LegatoSIP
+
+/// Call logic: receives each inbound call and decides what to do with it.
+@SIPActor
+public protocol Scenario: AnyObject {
+    /// A new inbound call (VoxEngine's `AppEvents.CallAlerting`). Answer,
+    /// reject or bridge `alerting.call`; use `engine.callSIP` to place other legs.
+    func callAlerting(_ alerting: CallAlerting, engine: CallEngine)
+}
+
+/// The data of a new inbound call (VoxEngine's `CallAlerting` event).
+@SIPActor
+public struct CallAlerting {
+    public let call: Call
+    /// The caller's user part.
+    public let callerid: String
+    /// The dialed user part (request-URI user).
+    public let destination: String
+    public let fromURI: String
+    public let toURI: String
+    public let displayName: String
+    /// All headers Legato read from the INVITE (X-headers, User-Agent, Subject).
+    public let headers: [SIPHeader]
+    /// The INVITE's Max-Forwards (70 when absent).
+    public let maxForwards: Int
+    public let customData: String?
+}
+
+/// Options for `CallEngine.callSIP` (VoxEngine's `callSIP` parameters).
+public struct CallSIPOptions: Sendable {
+    /// User part of the outbound From; default "anonymous".
+    public var callerid: String?
+    /// Display name of the outbound From.
+    public var displayName: String?
+    /// Extra headers for the INVITE; each must start with `X-`.
+    public var headers: [SIPHeader]
+    /// customData for the new call (≤ 200 bytes).
+    public var customData: String?
+    /// The SDP offer to send; nil sends an INVITE without SDP (delayed offer).
+    public var offer: SIPBody?
+    /// Max-Forwards of the INVITE.
+    public var maxForwards: Int
+    /// Seconds to ring before the call is cancelled and fails with 480; nil = no limit.
+    public var noAnswerTimeout: Double?
+
+    public init(callerid: String? = nil, displayName: String? = nil, headers: [SIPHeader] = [],
+                customData: String? = nil, offer: SIPBody? = nil, maxForwards: Int = 70,
+                noAnswerTimeout: Double? = nil) {
+        self.callerid = callerid
+        self.displayName = displayName
+        self.headers = headers
+        self.customData = customData
+        self.offer = offer
+        self.maxForwards = maxForwards
+        self.noAnswerTimeout = noAnswerTimeout
+    }
+}

@@ -1,0 +1,144 @@
+extension ConfigLoader {
+    /// The two route actions, as written in `action:`.
+    private enum ActionKind: String, CaseIterable {
+        case bridge, reject
+
+        /// Keys only this action takes.
+        var keys: [String] {
+            switch self {
+            case .bridge: ["trunk", "mode", "user", "headers", "no_answer_timeout"]
+            case .reject: ["code", "reason"]
+            }
+        }
+    }
+
+    /// `routes:` — a non-empty sequence of routes with distinct names.
+    static func readRoutes(_ document: MappingReader, media: MediaConfig, trunks: TrunkTable) -> [RouteConfig] {
+        let diagnostics = document.diagnostics
+        guard let node = document.value("routes") else {
+            document.reportMissing("routes", "at least one route")
+            return []
+        }
+        guard let items = node.isNull ? [] : diagnostics.sequence(node, key: "routes") else { return [] }
+        if items.isEmpty {
+            diagnostics.report("must list at least one route", key: "routes", at: node)
+        }
+        var routes: [RouteConfig] = []
+        var names: [String: String] = [:]
+        for (index, item) in items.enumerated() {
+            guard let reader = MappingReader(item, path: "routes".appendingIndex(index), diagnostics: diagnostics),
+                  let route = readRoute(reader, number: index + 1, media: media, trunks: trunks) else { continue }
+            if let other = names[route.name] {
+                reader.report("route name '\(route.name)' is already used by \(other)", key: "name")
+            }
+            names[route.name] = reader.path
+            routes.append(route)
+        }
+        return routes
+    }
+
+    /// One route: `name`, `match`, `action`, and the keys of that action.
+    /// `number` is the 1-based position, used for the default name `route-N`.
+    private static func readRoute(_ route: MappingReader, number: Int, media: MediaConfig,
+                                  trunks: TrunkTable) -> RouteConfig? {
+        let common = ["name", "match", "action"]
+        var kind: ActionKind?
+        if route.value("action") == nil {
+            route.reportMissing("action", "bridge or reject")
+        } else {
+            kind = route.choice("action", of: ActionKind.allCases)
+        }
+        if let kind {
+            let other: ActionKind = kind == .bridge ? .reject : .bridge
+            let misplaced = Dictionary(uniqueKeysWithValues: other.keys.map {
+                ($0, "'\($0)' only applies to action: \(other.rawValue) (this route's action is \(kind.rawValue))")
+            })
+            route.checkKeys(common + kind.keys, misplaced: misplaced)
+        } else {
+            route.checkKeys(common + ActionKind.bridge.keys + ActionKind.reject.keys)
+        }
+
+        let name = route.string("name") ?? "route-\(number)"
+        let match = route.mapping("match").map(readMatch) ?? RouteMatch()
+        let action: RouteAction? = switch kind {
+        case .bridge: readBridge(route, match: match, media: media, trunks: trunks).map(RouteAction.bridge)
+        case .reject: readReject(route)
+        case nil: nil
+        }
+        guard let action else { return nil }
+        return RouteConfig(name: name, match: match, action: action)
+    }
+
+    /// `match:` — `ruri_user`, `from_user` and `headers` (header name → regex).
+    private static func readMatch(_ match: MappingReader) -> RouteMatch {
+        match.checkKeys(["ruri_user", "from_user", "headers"])
+        var result = RouteMatch(requestUser: match.regex("ruri_user"), fromUser: match.regex("from_user"))
+        guard let headers = match.mapping("headers") else { return result }
+        var seen: [String: String] = [:]
+        for (name, key, value) in headers.pairs {
+            let path = headers.keyPath(name)
+            guard SIPSyntax.isToken(name) else {
+                headers.diagnostics.report("'\(name)' is not a valid header name", key: path, at: key)
+                continue
+            }
+            if let other = seen[name.lowercased()] {
+                headers.diagnostics.report("header '\(name)' is already matched as '\(other)' (header names ignore case)",
+                                           key: path, at: key)
+            }
+            seen[name.lowercased()] = name
+            if let pattern = headers.diagnostics.regex(value, key: path) {
+                result.headers[name] = pattern
+            }
+        }
+        return result
+    }
+
+    /// `action: bridge` — `trunk` (required, must exist), `mode`, `user`, `headers`, `no_answer_timeout`.
+    private static func readBridge(_ route: MappingReader, match: RouteMatch, media: MediaConfig,
+                                   trunks: TrunkTable) -> RouteAction.Bridge? {
+        var trunk = route.requiredString("trunk", "the name of a trunk")
+        if let name = trunk, !trunks.names.contains(name) {
+            route.report("unknown trunk '\(name)'" + trunkHint(name, trunks), key: "trunk")
+            trunk = nil
+        }
+        let mode = route.choice("mode", of: MediaMode.allModes) ?? media.mode
+        var user = "${user}"
+        if let template = route.string("user") {
+            switch SIPSyntax.userTemplate(template) {
+            case .failure(let problem):
+                route.report(problem.message, key: "user")
+            case .success(let group) where group > 0 && match.requestUser == nil:
+                route.report("'\(template)' uses $\(group), but the route has no match.ruri_user to capture from",
+                             key: "user")
+            case .success:
+                user = template
+            }
+        }
+        let headers = route.mapping("headers").flatMap(readHeaderPolicy)
+        let timeout = route.number("no_answer_timeout", minimum: 0, inclusive: false)
+        guard let trunk else { return nil }
+        return RouteAction.Bridge(trunk: trunk, mode: mode, user: user, headers: headers, noAnswerTimeout: timeout)
+    }
+
+    /// `action: reject` — `code` (required, 300–699) and `reason`.
+    private static func readReject(_ route: MappingReader) -> RouteAction? {
+        guard route.value("code") != nil else {
+            route.reportMissing("code", "a final status from 300 to 699")
+            return nil
+        }
+        var reason = route.string("reason")
+        if let text = reason, let problem = SIPSyntax.headerValueProblem(text) {
+            route.report(problem, key: "reason")
+            reason = nil
+        }
+        guard let code = route.integer("code", in: 300...699) else { return nil }
+        return .reject(code: code, reason: reason)
+    }
+
+    /// " (did you mean 'x'?)", " (defined: a, b)" or " (no trunks are defined)".
+    private static func trunkHint(_ name: String, _ trunks: TrunkTable) -> String {
+        if trunks.names.isEmpty { return " (no trunks are defined)" }
+        if let close = KeySuggestion.closest(to: name, among: trunks.names) { return " (did you mean '\(close)'?)" }
+        return " (defined: \(trunks.names.joined(separator: ", ")))"
+    }
+}

@@ -1,0 +1,32 @@
+extension ConfigLoader {
+    /// `signalling:` — timers and the User-Agent / Server header value.
+    static func readSignalling(_ section: MappingReader) -> SignallingConfig {
+        section.checkKeys(["no_answer_timeout", "shutdown_grace", "user_agent"])
+        var signalling = SignallingConfig()
+        if let timeout = section.number("no_answer_timeout", minimum: 0, inclusive: false) {
+            signalling.noAnswerTimeout = timeout
+        }
+        if let grace = section.number("shutdown_grace", minimum: 0, inclusive: true) {
+            signalling.shutdownGrace = grace
+        }
+        if let userAgent = section.string("user_agent") {
+            if let problem = SIPSyntax.headerValueProblem(userAgent) {
+                section.report(problem, key: "user_agent")
+            } else {
+                signalling.userAgent = userAgent
+            }
+        }
+        return signalling
+    }
+
+    /// `media:` — the default media mode.
+    static func readMedia(_ section: MappingReader) -> MediaConfig {
+        section.checkKeys(["mode"])
+        return MediaConfig(mode: section.choice("mode", of: MediaMode.allModes) ?? .direct)
+    }
+}
+
+extension MediaMode {
+    /// Every mode, in the order error messages list them.
+    static let allModes: [MediaMode] = [.direct, .relay]
+}

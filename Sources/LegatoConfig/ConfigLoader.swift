@@ -1,0 +1,109 @@
+import Yams
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads and validates Legato conf files (YAML).
+///
+/// Every problem is reported with the file, line, column and dotted key path it concerns;
+/// all problems in a file are reported together, in file order. A configuration that
+/// loads is complete and consistent: defaults are filled in, every regex compiles and
+/// every route names a trunk that exists.
+///
+/// ```swift
+/// do {
+///     let config = try ConfigLoader.load(path: "conf/legato.conf")
+/// } catch {
+///     for problem in error.errors { print(problem) }   // error is ConfigErrors
+/// }
+/// ```
+public enum ConfigLoader {
+    /// Reads the file at `path` and parses it with `parse(_:path:)`.
+    ///
+    /// - Throws: `ConfigErrors`; a file that cannot be read or is not UTF-8 gives one
+    ///   error with line 0.
+    public static func load(path: String) throws(ConfigErrors) -> LegatoConfiguration {
+        let text: String
+        switch readFile(path) {
+        case .success(let contents): text = contents
+        case .failure(let problem):
+            throw ConfigErrors([ConfigError(file: path, line: 0, column: 0, key: "", message: problem.message)])
+        }
+        return try parse(text, path: path)
+    }
+
+    /// Parses and validates configuration `text`. `path` is only used to name the file in
+    /// errors and as `LegatoConfiguration.sourcePath`.
+    ///
+    /// - Throws: `ConfigErrors` holding every problem found (YAML syntax errors stop parsing,
+    ///   so they come alone).
+    public static func parse(_ text: String, path: String) throws(ConfigErrors) -> LegatoConfiguration {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw ConfigErrors([YAMLSyntaxError.configError(error, file: path, yaml: text)])
+        }
+        let diagnostics = Diagnostics(file: path)
+        let document: MappingReader
+        if let root, !root.isNull {
+            guard let reader = MappingReader(root, path: "", diagnostics: diagnostics) else {
+                throw ConfigErrors(diagnostics.errors)
+            }
+            document = reader
+        } else {
+            document = MappingReader(emptyAt: .start, path: "", diagnostics: diagnostics)
+        }
+        let configuration = readDocument(document, path: path)
+        guard diagnostics.errors.isEmpty else {
+            throw ConfigErrors(diagnostics.errors)
+        }
+        return configuration
+    }
+
+    /// The top-level sections, in dependency order (routes need media and trunks). The result
+    /// is only complete if no errors were reported: invalid entries are left out or defaulted.
+    private static func readDocument(_ document: MappingReader, path: String) -> LegatoConfiguration {
+        document.checkKeys(["listeners", "signalling", "media", "trunks", "routes"])
+        let listeners = readListeners(document)
+        let signalling = document.mapping("signalling").map(readSignalling) ?? SignallingConfig()
+        let media = document.mapping("media").map(readMedia) ?? MediaConfig()
+        let trunks = readTrunks(document)
+        let routes = readRoutes(document, media: media, trunks: trunks)
+        return LegatoConfiguration(sourcePath: path, listeners: listeners, signalling: signalling,
+                                   media: media, trunks: trunks.valid, routes: routes)
+    }
+
+    private struct ReadProblem: Error {
+        var message: String
+    }
+
+    /// The whole file as UTF-8 text, or why it cannot be had.
+    private static func readFile(_ path: String) -> Result<String, ReadProblem> {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            return .failure(ReadProblem(message: "cannot open: \(String(cString: strerror(errno)))"))
+        }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .failure(ReadProblem(message: "cannot read: \(String(cString: strerror(errno)))"))
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: buffer[..<count])
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            return .failure(ReadProblem(message: "not valid UTF-8 text"))
+        }
+        return .success(text)
+    }
+}

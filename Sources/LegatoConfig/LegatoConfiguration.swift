@@ -1,0 +1,186 @@
+/// The whole validated configuration of a Legato daemon, as read from one conf file.
+///
+/// Built by `ConfigLoader`; every value here has already been checked, so the
+/// daemon can use it without further validation.
+public struct LegatoConfiguration: Sendable, Equatable {
+    /// The file the configuration was read from (for log lines and errors).
+    public var sourcePath: String
+    /// SIP listeners. At least one.
+    public var listeners: [ListenerConfig]
+    /// Signalling timers and limits.
+    public var signalling: SignallingConfig
+    /// Media defaults (mode, later: ports and workers).
+    public var media: MediaConfig
+    /// Named trunks (outbound targets), by name.
+    public var trunks: [String: TrunkConfig]
+    /// Ordered routes; the first match wins.
+    public var routes: [RouteConfig]
+
+    public init(sourcePath: String, listeners: [ListenerConfig], signalling: SignallingConfig,
+                media: MediaConfig, trunks: [String: TrunkConfig], routes: [RouteConfig]) {
+        self.sourcePath = sourcePath
+        self.listeners = listeners
+        self.signalling = signalling
+        self.media = media
+        self.trunks = trunks
+        self.routes = routes
+    }
+}
+
+/// A SIP transport protocol Legato can listen on or send with.
+public enum SIPTransport: String, Sendable, Equatable, CaseIterable {
+    case udp, tcp, tls
+}
+
+/// One listening socket set: an address and port with one or more transports.
+public struct ListenerConfig: Sendable, Equatable {
+    /// Literal IPv4 or IPv6 address (no brackets), or `0.0.0.0` / `::`.
+    public var address: String
+    /// Port; default 5060 (5061 for TLS-only listeners).
+    public var port: Int
+    /// Transports bound on that address and port. `tls` requires `tlsCertificate` and `tlsKey`.
+    public var transports: [SIPTransport]
+    /// PEM certificate file for TLS.
+    public var tlsCertificate: String?
+    /// PEM private key file for TLS.
+    public var tlsKey: String?
+    /// Port for TLS when `tls` is among the transports (default 5061).
+    public var tlsPort: Int
+
+    public init(address: String, port: Int = 5060, transports: [SIPTransport] = [.udp, .tcp],
+                tlsCertificate: String? = nil, tlsKey: String? = nil, tlsPort: Int = 5061) {
+        self.address = address
+        self.port = port
+        self.transports = transports
+        self.tlsCertificate = tlsCertificate
+        self.tlsKey = tlsKey
+        self.tlsPort = tlsPort
+    }
+
+    /// True when `address` is an IPv6 literal.
+    public var isIPv6: Bool { address.contains(":") }
+}
+
+/// Signalling timers and limits.
+public struct SignallingConfig: Sendable, Equatable {
+    /// Seconds an outbound leg may ring before it is cancelled and the inbound leg fails (480).
+    public var noAnswerTimeout: Double
+    /// Seconds existing calls may go on after SIGTERM before they are hung up.
+    public var shutdownGrace: Double
+    /// Value of the User-Agent / Server header.
+    public var userAgent: String
+
+    public init(noAnswerTimeout: Double = 60, shutdownGrace: Double = 30, userAgent: String = "Legato") {
+        self.noAnswerTimeout = noAnswerTimeout
+        self.shutdownGrace = shutdownGrace
+        self.userAgent = userAgent
+    }
+}
+
+/// How a bridged call's media is handled.
+public enum MediaMode: String, Sendable, Equatable {
+    /// SDP passed through unchanged; media flows between the endpoints (`answerDirect`).
+    case direct
+    /// Media anchored and relayed through Legato (`answer`).
+    case relay
+}
+
+/// Media defaults.
+public struct MediaConfig: Sendable, Equatable {
+    /// Mode used by routes that do not name one.
+    public var mode: MediaMode
+
+    public init(mode: MediaMode = .direct) { self.mode = mode }
+}
+
+/// Which X-headers may cross from one leg to the other. Patterns are regular
+/// expressions matched case-insensitively against the header *name*.
+public struct HeaderPolicy: Sendable, Equatable {
+    /// A header crosses only if it matches one of these (default: `^X-`).
+    public var allow: [String]
+    /// ... and none of these (default: none). Deny wins over allow.
+    public var deny: [String]
+
+    public init(allow: [String] = ["^X-"], deny: [String] = []) {
+        self.allow = allow
+        self.deny = deny
+    }
+}
+
+/// An outbound target: where bridged calls are sent.
+public struct TrunkConfig: Sendable, Equatable {
+    public var name: String
+    /// Base SIP URI, e.g. `sip:127.0.0.1:5080`. Its user part, if any, is replaced by the route's user.
+    public var uri: String
+    /// Transport for the outbound leg (default udp).
+    public var transport: SIPTransport
+    /// X-header policy for INVITEs sent to this trunk.
+    public var headers: HeaderPolicy
+
+    public init(name: String, uri: String, transport: SIPTransport = .udp, headers: HeaderPolicy = HeaderPolicy()) {
+        self.name = name
+        self.uri = uri
+        self.transport = transport
+        self.headers = headers
+    }
+}
+
+/// Conditions a route matches on; all given conditions must hold. None given matches everything.
+public struct RouteMatch: Sendable, Equatable {
+    /// Regex on the request-URI user part (the dialed number).
+    public var requestUser: String?
+    /// Regex on the From URI user part (the caller id).
+    public var fromUser: String?
+    /// Header name → regex on that header's value (header absent = no match).
+    public var headers: [String: String]
+
+    public init(requestUser: String? = nil, fromUser: String? = nil, headers: [String: String] = [:]) {
+        self.requestUser = requestUser
+        self.fromUser = fromUser
+        self.headers = headers
+    }
+}
+
+/// What a matched route does.
+public enum RouteAction: Sendable, Equatable {
+    /// Bridge to a trunk.
+    case bridge(Bridge)
+    /// Reject with a final status (300–699) and optional reason phrase.
+    case reject(code: Int, reason: String?)
+
+    public struct Bridge: Sendable, Equatable {
+        /// Name of the trunk (must exist in `trunks`).
+        public var trunk: String
+        /// Media mode for this route (defaults to `media.mode`).
+        public var mode: MediaMode
+        /// Template for the outbound request-URI user: `${user}` is the dialed user,
+        /// `$1`…`$9` capture groups of `match.ruri_user`. Default `${user}`.
+        public var user: String
+        /// Route-level X-header policy; replaces the trunk's when set.
+        public var headers: HeaderPolicy?
+        /// Per-route no-answer timeout, replacing `signalling.no_answer_timeout`.
+        public var noAnswerTimeout: Double?
+
+        public init(trunk: String, mode: MediaMode, user: String = "${user}", headers: HeaderPolicy? = nil,
+                    noAnswerTimeout: Double? = nil) {
+            self.trunk = trunk
+            self.mode = mode
+            self.user = user
+            self.headers = headers
+            self.noAnswerTimeout = noAnswerTimeout
+        }
+    }
+}
+
+/// One ordered route.
+public struct RouteConfig: Sendable, Equatable {
+    public var name: String
+    public var match: RouteMatch
+    public var action: RouteAction
+
+    public init(name: String, match: RouteMatch, action: RouteAction) {
+        self.name = name
+        self.match = match
+        self.action = action
+    }
+}

@@ -1,0 +1,165 @@
+internal import CSofiaShim
+import Logging
+
+/// Receives new inbound dialogs from a `SIPEndpoint`.
+@SIPActor
+public protocol SIPEndpointDelegate: AnyObject {
+    /// An INVITE opened a new dialog. The delegate must answer it through `leg`.
+    func endpoint(_ endpoint: SIPEndpoint, didReceiveInvite invite: SIPMessage, on leg: SIPLeg)
+}
+
+/// Errors from creating a SIP endpoint.
+public enum SIPEndpointError: Error, CustomStringConvertible, Equatable {
+    /// sofia could not bind the listener (address in use, not local, bad URL…).
+    case bindFailed(url: String)
+
+    public var description: String {
+        switch self {
+        case .bindFailed(let url): return "could not listen on \(url) (address in use or not local?)"
+        }
+    }
+}
+
+/// One sofia nua agent bound to one listener address: its transports, its
+/// dialogs (legs) and the dispatch of nua's events to them.
+@SIPActor
+public final class SIPEndpoint {
+    /// The bind URL, e.g. `sip:127.0.0.1:5060` or `sip:[::1]:5060;transport=udp`.
+    public nonisolated let url: String
+    /// Listener address (no brackets) and port, used to pick the endpoint for an outbound leg.
+    public nonisolated let address: String
+    public nonisolated let port: Int
+    public weak var delegate: SIPEndpointDelegate?
+    let logger: Logger
+
+    private var nua: OpaquePointer?
+    private var legs: [OpaquePointer: SIPLeg] = [:]
+    private var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
+    private var isShutDown = false
+
+    /// Binds a listener. `sipsURL` and `certificateDirectory` add a TLS transport.
+    public init(url: String, address: String, port: Int, sipsURL: String? = nil, certificateDirectory: String? = nil,
+                userAgent: String, logger: Logger) throws {
+        self.url = url
+        self.address = address
+        self.port = port
+        self.logger = logger
+        _ = SignallingLoop.shared  // make sure the loop thread exists
+        guard let root = SignallingLoop.shared.root else { throw SIPEndpointError.bindFailed(url: url) }
+        let magic = Unmanaged.passUnretained(self).toOpaque()
+        let created = url.withCString { u in
+            sipsURL.withOptionalCString { s in
+                certificateDirectory.withOptionalCString { c in
+                    userAgent.withCString { ua in
+                        legato_nua_create(root, sofiaCallback, magic, u, s, c, ua)
+                    }
+                }
+            }
+        }
+        guard let created else { throw SIPEndpointError.bindFailed(url: url) }
+        nua = created
+        // nua holds an unretained pointer to self: keep self alive until shutdown ends.
+        _ = Unmanaged.passRetained(self)
+    }
+
+    /// Number of dialogs alive on this endpoint.
+    public var activeLegCount: Int { legs.count }
+
+    /// Creates the leg for an outbound dialog; send its INVITE with `SIPLeg.invite`.
+    public func makeOutboundLeg(from: String, to: String) -> SIPLeg? {
+        guard let nua, !isShutDown else { return nil }
+        let created = from.withCString { f in to.withCString { t in legato_nua_handle_create(nua, nil, f, t) } }
+        guard let handle = created else { return nil }
+        let leg = SIPLeg(endpoint: self, handle: handle, direction: .outbound)
+        legs[handle] = leg
+        return leg
+    }
+
+    /// Shuts the agent down (sofia ends what is left of its dialogs) and waits for it.
+    public func shutdown() async {
+        guard let nua, !isShutDown else { return }
+        isShutDown = true
+        await withCheckedContinuation { cont in
+            shutdownWaiters.append(cont)
+            legato_nua_shutdown(nua)
+        }
+    }
+
+    // MARK: - nua events
+
+    func handle(kind: legato_event_kind, name: String, status: Int, phrase: String, handle nh: OpaquePointer?,
+                message: SIPMessage?, callState: Int32) {
+        switch kind {
+        case LEGATO_EV_I_INVITE:
+            guard let nh else { return }
+            if let leg = legs[nh] {
+                // A re-INVITE: bridging it is the media-engine work; refuse it without ending the call.
+                leg.respond(488)
+                return
+            }
+            let leg = SIPLeg(endpoint: self, handle: nh, direction: .inbound)
+            legs[nh] = leg
+            if let delegate, let message {
+                delegate.endpoint(self, didReceiveInvite: message, on: leg)
+            } else {
+                leg.respond(503)
+            }
+        case LEGATO_EV_R_INVITE:
+            guard let nh, let leg = legs[nh] else { return }
+            var response = message ?? SIPMessage()
+            response.status = status
+            if response.reason?.isEmpty ?? true { response.reason = phrase }
+            leg.deliver(.response(response))
+        case LEGATO_EV_I_ACK:
+            guard let nh, let leg = legs[nh] else { return }
+            leg.deliver(.ack(message ?? SIPMessage(method: "ACK")))
+        case LEGATO_EV_I_CANCEL:
+            guard let nh, let leg = legs[nh] else { return }
+            leg.deliver(.cancelled(message))
+        case LEGATO_EV_I_BYE:
+            guard let nh, let leg = legs[nh] else { return }
+            leg.deliver(.bye(message))
+        case LEGATO_EV_I_STATE:
+            guard let nh, let leg = legs[nh], callState == Int32(LEGATO_CALLSTATE_TERMINATED) else { return }
+            legs[nh] = nil
+            leg.terminate()
+            leg.deliver(.terminated(status: status, reason: phrase))
+        case LEGATO_EV_R_SHUTDOWN:
+            if status >= 200 { finishShutdown() }
+        case LEGATO_EV_I_OTHER_REQUEST:
+            // Requests nua answered itself (OPTIONS and the like) open a handle nobody owns.
+            if let nh, legs[nh] == nil { legato_nua_handle_destroy(nh) }
+        default:
+            logger.trace("sip.event", metadata: ["sip.event": "\(name)", "sip.status": "\(status)"])
+        }
+    }
+
+    private func finishShutdown() {
+        guard let nua else { return }
+        self.nua = nil
+        for (_, leg) in legs { leg.terminate() }
+        legs.removeAll()
+        legato_nua_destroy(nua)
+        let waiters = shutdownWaiters
+        shutdownWaiters.removeAll()
+        for waiter in waiters { waiter.resume() }
+        Unmanaged.passUnretained(self).release()
+    }
+}
+
+/// nua's callback: copies the event into Swift values and enters the endpoint
+/// on the signalling thread (sofia calls it there, outside any Swift job).
+private let sofiaCallback: legato_event_callback = { magic, event in
+    guard let magic, let ev = event?.pointee else { return }
+    let endpoint = Unmanaged<SIPEndpoint>.fromOpaque(magic).takeUnretainedValue()
+    let message = SIPMessage(event: ev)
+    let name = ev.name.map { String(cString: $0) } ?? "?"
+    let phrase = ev.phrase.map { String(cString: $0) } ?? ""
+    let handleBits = UInt(bitPattern: ev.handle)
+    let kindValue = ev.kind.rawValue
+    let status = Int(ev.status), callState = ev.call_state
+    SIPActor.assumeIsolated {
+        endpoint.handle(kind: legato_event_kind(rawValue: kindValue), name: name, status: status, phrase: phrase,
+                        handle: OpaquePointer(bitPattern: handleBits), message: message, callState: callState)
+    }
+}

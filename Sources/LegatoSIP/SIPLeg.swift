@@ -1,0 +1,86 @@
+internal import CSofiaShim
+
+/// One SIP dialog of Legato's: a sofia nua handle with its own Call-ID, tags,
+/// CSeq and Contact. Each side of a bridged call is a separate leg, so the far
+/// ends never see each other's Via, Contact, Call-ID or Record-Route.
+@SIPActor
+public final class SIPLeg {
+    public enum Direction: String, Sendable {
+        case inbound, outbound
+    }
+
+    public let direction: Direction
+    /// The endpoint (listener) the leg's dialog lives on.
+    public unowned let endpoint: SIPEndpoint
+    /// Receives the leg's events.
+    public weak var delegate: SIPLegDelegate?
+    /// Set once the dialog has ended; methods are then no-ops.
+    public private(set) var isTerminated = false
+    /// The nua handle; nil after the dialog ended and the handle was destroyed.
+    private(set) var handle: OpaquePointer?
+
+    init(endpoint: SIPEndpoint, handle: OpaquePointer, direction: Direction) {
+        self.endpoint = endpoint
+        self.handle = handle
+        self.direction = direction
+    }
+
+    /// Sends a response to the INVITE this (inbound) leg received.
+    public func respond(_ status: Int, reason: String? = nil, body: SIPBody? = nil, headers: [SIPHeader] = []) {
+        guard let handle else { return }
+        let phrase = reason ?? SIPStatus.defaultReason(status)
+        let block: String? = headers.isEmpty ? nil : headers.wireBlock
+        phrase.withCString { p in
+            block.withOptionalCString { h in
+                body.withBody { ct, data, len in
+                    legato_nua_respond(handle, Int32(status), p, ct, data, len, h)
+                }
+            }
+        }
+    }
+
+    /// Sends the INVITE of this (outbound) leg.
+    public func invite(requestURI: String, maxForwards: Int, body: SIPBody?, headers: [SIPHeader]) {
+        guard let handle else { return }
+        let block: String? = headers.isEmpty ? nil : headers.wireBlock
+        requestURI.withCString { uri in
+            block.withOptionalCString { h in
+                body.withBody { ct, data, len in
+                    legato_nua_invite(handle, uri, Int32(maxForwards), ct, data, len, h)
+                }
+            }
+        }
+    }
+
+    /// ACKs the 2xx this (outbound) leg received, with the answer for a delayed offer.
+    public func ack(body: SIPBody? = nil) {
+        guard let handle else { return }
+        body.withBody { ct, data, len in legato_nua_ack(handle, ct, data, len) }
+    }
+
+    /// Ends an established dialog.
+    public func bye(headers: [SIPHeader] = []) {
+        guard let handle else { return }
+        let block: String? = headers.isEmpty ? nil : headers.wireBlock
+        block.withOptionalCString { legato_nua_bye(handle, $0) }
+    }
+
+    /// Cancels the INVITE this (outbound) leg sent and has no final answer to yet.
+    public func cancel(headers: [SIPHeader] = []) {
+        guard let handle else { return }
+        let block: String? = headers.isEmpty ? nil : headers.wireBlock
+        block.withOptionalCString { legato_nua_cancel(handle, $0) }
+    }
+
+    func deliver(_ event: SIPLegEvent) {
+        delegate?.leg(self, didReceive: event)
+    }
+
+    /// Marks the dialog ended and releases the nua handle.
+    func terminate() {
+        guard let handle else { return }
+        isTerminated = true
+        self.handle = nil
+        legato_nua_handle_destroy(handle)
+    }
+}

@@ -1,0 +1,20 @@
+/// What happened on one leg's dialog, as delivered to its `SIPLegDelegate`.
+public enum SIPLegEvent: Sendable, Equatable {
+    /// A response to the INVITE this leg sent (1xx, 2xx or final failure).
+    /// Failures generated locally by sofia (timeouts, transport errors) arrive here too.
+    case response(SIPMessage)
+    /// The remote side sent ACK (with the answer body for a delayed offer).
+    case ack(SIPMessage)
+    /// The remote side cancelled the INVITE it sent; sofia has already answered 487.
+    case cancelled(SIPMessage?)
+    /// The remote side sent BYE; sofia has already answered 200.
+    case bye(SIPMessage?)
+    /// The dialog ended; the handle is gone and the leg cannot send anything more.
+    case terminated(status: Int, reason: String)
+}
+
+/// Receives the events of a `SIPLeg`.
+@SIPActor
+public protocol SIPLegDelegate: AnyObject {
+    func leg(_ leg: SIPLeg, didReceive event: SIPLegEvent)
+}

@@ -1,0 +1,55 @@
+/// What Legato keeps of a received SIP request or response: plain Swift values
+/// copied out of sofia's `sip_t` before its callback returned.
+public struct SIPMessage: Sendable, Equatable {
+    /// Request method (`INVITE`, `BYE`…); nil for a response.
+    public var method: String?
+    /// Request-URI of a request.
+    public var requestURI: String?
+    /// User part of the Request-URI (the dialed number).
+    public var requestUser: String?
+    /// Status code of a response; 0 for a request.
+    public var status: Int
+    /// Reason phrase of a response.
+    public var reason: String?
+    public var fromURI: String?
+    public var fromUser: String?
+    public var fromDisplayName: String?
+    public var toURI: String?
+    public var toUser: String?
+    public var toDisplayName: String?
+    public var callID: String?
+    /// Max-Forwards, nil when absent.
+    public var maxForwards: Int?
+    public var body: SIPBody?
+    public var contactURI: String?
+    /// Headers sofia does not parse itself (all `X-` headers are among them),
+    /// plus User-Agent and Subject, in message order.
+    public var headers: [SIPHeader]
+
+    public init(method: String? = nil, requestURI: String? = nil, requestUser: String? = nil,
+                status: Int = 0, reason: String? = nil,
+                fromURI: String? = nil, fromUser: String? = nil, fromDisplayName: String? = nil,
+                toURI: String? = nil, toUser: String? = nil, toDisplayName: String? = nil,
+                callID: String? = nil, maxForwards: Int? = nil, body: SIPBody? = nil,
+                contactURI: String? = nil, headers: [SIPHeader] = []) {
+        self.method = method
+        self.requestURI = requestURI
+        self.requestUser = requestUser
+        self.status = status
+        self.reason = reason
+        self.fromURI = fromURI
+        self.fromUser = fromUser
+        self.fromDisplayName = fromDisplayName
+        self.toURI = toURI
+        self.toUser = toUser
+        self.toDisplayName = toDisplayName
+        self.callID = callID
+        self.maxForwards = maxForwards
+        self.body = body
+        self.contactURI = contactURI
+        self.headers = headers
+    }
+
+    /// The `X-` headers of the message, in order.
+    public var customHeaders: [SIPHeader] { headers.filter(\.isCustom) }
+}

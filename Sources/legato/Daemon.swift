@@ -1,0 +1,85 @@
+import Logging
+import LegatoCall
+import LegatoConfig
+import LegatoSIP
+
+/// The running daemon: listeners, the call engine and the default router,
+/// started from a configuration and stopped gracefully.
+@SIPActor
+final class Daemon {
+    let configuration: LegatoConfiguration
+    let logger: Logger
+    private var endpoints: [SIPEndpoint] = []
+    private var engine: CallEngine?
+    private var stopWaiters: [CheckedContinuation<Void, Never>] = []
+    private var stopping = false
+    private var stopped = false
+
+    init(configuration: LegatoConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Binds every listener and starts taking calls.
+    func start() throws {
+        let router = try ConfigRouter(configuration: configuration, logger: logger)
+        var listeners: [CallEngine.Listener] = []
+        for listener in configuration.listeners {
+            let host = listener.isIPv6 ? "[\(listener.address)]" : listener.address
+            let plain = listener.transports.filter { $0 != .tls }
+            var url: String?
+            if !plain.isEmpty {
+                url = "sip:\(host):\(listener.port)" + (plain.count == 1 ? ";transport=\(plain[0].rawValue)" : "")
+            }
+            var sipsURL: String?
+            var certDir: String?
+            if listener.transports.contains(.tls), let cert = listener.tlsCertificate, let key = listener.tlsKey {
+                sipsURL = "sips:\(host):\(listener.tlsPort)"
+                certDir = try TLSCertificateDirectory.make(certificate: cert, key: key)
+            }
+            guard let bindURL = url ?? sipsURL else { continue }
+            let endpoint = try SIPEndpoint(url: bindURL, address: listener.address, port: listener.port,
+                                           sipsURL: url == nil ? nil : sipsURL, certificateDirectory: certDir,
+                                           userAgent: configuration.signalling.userAgent, logger: logger)
+            endpoints.append(endpoint)
+            listeners.append(.init(endpoint: endpoint, transports: Set(listener.transports.map(\.rawValue))))
+            logger.info("legato.listening", metadata: [
+                "listener.address": "\(listener.address)", "listener.port": "\(listener.port)",
+                "listener.transports": "\(listener.transports.map(\.rawValue).joined(separator: ","))"])
+        }
+        engine = CallEngine(listeners: listeners, scenario: router, logger: logger)
+        logger.info("legato.ready", metadata: ["config": "\(configuration.sourcePath)"])
+    }
+
+    /// Stops taking calls (503), lets calls end for up to `grace` seconds,
+    /// hangs up what is left, closes the listeners and returns.
+    func stop(grace: Double) async {
+        if stopping { return await waitUntilStopped() }
+        stopping = true
+        guard let engine else { return finish() }
+        engine.startDraining()
+        logger.info("legato.draining", metadata: ["calls": "\(engine.activeCallCount)", "grace": "\(grace)"])
+        let deadline = Task { @SIPActor in
+            try? await Task.sleep(for: .milliseconds(Int(grace * 1000)))
+            if !Task.isCancelled { engine.hangupAll() }
+        }
+        await engine.waitUntilIdle()
+        deadline.cancel()
+        for endpoint in endpoints { await endpoint.shutdown() }
+        finish()
+    }
+
+    /// Returns once `stop` has finished.
+    func waitUntilStopped() async {
+        if stopped { return }
+        await withCheckedContinuation { stopWaiters.append($0) }
+    }
+
+    private func finish() {
+        stopped = true
+        logger.info("legato.stopped")
+        let waiters = stopWaiters
+        stopWaiters.removeAll()
+        for waiter in waiters { waiter.resume() }
+    }
+}

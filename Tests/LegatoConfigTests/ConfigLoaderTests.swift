@@ -1,0 +1,167 @@
+import Testing
+import LegatoConfig
+
+/// The package root, from this file's path (Tests/LegatoConfigTests/ConfigLoaderTests.swift).
+private let packageRoot: String = {
+    var parts = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: false)
+    parts.removeLast(3)
+    return parts.joined(separator: "/")
+}()
+
+/// The errors `yaml` produces (recording an issue if it loads).
+private func errors(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation) -> [ConfigError] {
+    do {
+        _ = try ConfigLoader.parse(yaml, path: "test.conf")
+        Issue.record("expected the configuration to be rejected", sourceLocation: sourceLocation)
+        return []
+    } catch {
+        return error.errors
+    }
+}
+
+/// The single error `yaml` produces.
+private func error(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation) -> ConfigError? {
+    let all = errors(yaml, sourceLocation: sourceLocation)
+    #expect(all.count == 1, "\(all)", sourceLocation: sourceLocation)
+    return all.first
+}
+
+/// A valid file's trunks and routes, appended to listener variations.
+private let trunkAndRoute = """
+    trunks:
+      local:
+        uri: sip:127.0.0.1:5080
+    routes:
+      - action: bridge
+        trunk: local
+    """
+
+@Suite struct ShippedConfigs {
+    @Test func defaultConfLoads() throws {
+        let path = packageRoot + "/conf/legato.conf"
+        let config = try ConfigLoader.load(path: path)
+        #expect(config.sourcePath == path)
+        #expect(config.listeners == [ListenerConfig(address: "127.0.0.1", port: 5060, transports: [.udp, .tcp])])
+        #expect(config.signalling == SignallingConfig(noAnswerTimeout: 60, shutdownGrace: 30, userAgent: "Legato"))
+        #expect(config.media.mode == .direct)
+        #expect(config.trunks == ["local": TrunkConfig(name: "local", uri: "sip:127.0.0.1:5080", transport: .udp,
+                                                       headers: HeaderPolicy(allow: ["^X-"], deny: []))])
+        #expect(config.routes == [RouteConfig(
+            name: "everything-to-local",
+            match: RouteMatch(requestUser: ".*"),
+            action: .bridge(.init(trunk: "local", mode: .direct, user: "${user}")))])
+    }
+
+    @Test func directExampleLoads() throws {
+        let config = try ConfigLoader.load(path: packageRoot + "/conf/examples/direct.conf")
+        #expect(config.listeners.map(\.address) == ["127.0.0.1"])
+        #expect(config.trunks["local"]?.uri == "sip:127.0.0.1:5080")
+        #expect(config.routes.count == 1)
+        #expect(config.routes.first?.action == .bridge(.init(trunk: "local", mode: .direct)))
+    }
+
+    @Test func unreadableFileIsAFileLevelError() {
+        #expect(throws: ConfigErrors.self) { try ConfigLoader.load(path: packageRoot + "/conf/nonexistent.conf") }
+        do {
+            _ = try ConfigLoader.load(path: "/nonexistent/legato.conf")
+        } catch {
+            #expect(error.first.line == 0)
+            #expect(error.first.description == "/nonexistent/legato.conf: cannot open: No such file or directory")
+        }
+    }
+}
+
+@Suite struct Defaults {
+    @Test func routeAndListenerDefaults() throws {
+        let config = try ConfigLoader.parse("""
+            listeners:
+              - address: 0.0.0.0
+            media:
+              mode: relay
+            \(trunkAndRoute)
+              - action: reject
+                code: 404
+            """, path: "test.conf")
+        #expect(config.listeners == [ListenerConfig(address: "0.0.0.0", port: 5060, transports: [.udp, .tcp],
+                                                    tlsPort: 5061)])
+        #expect(config.signalling == SignallingConfig())
+        #expect(config.trunks["local"] == TrunkConfig(name: "local", uri: "sip:127.0.0.1:5080", transport: .udp,
+                                                      headers: HeaderPolicy(allow: ["^X-"], deny: [])))
+        #expect(config.routes == [
+            RouteConfig(name: "route-1", match: RouteMatch(),
+                        action: .bridge(.init(trunk: "local", mode: .relay, user: "${user}", headers: nil,
+                                              noAnswerTimeout: nil))),
+            RouteConfig(name: "route-2", match: RouteMatch(), action: .reject(code: 404, reason: nil)),
+        ])
+    }
+
+    @Test func ipv6ListenerLoads() throws {
+        let config = try ConfigLoader.parse("""
+            listeners:
+              - address: ::1
+                port: 5070
+              - address: "2001:db8::10"
+                transports: [udp]
+            \(trunkAndRoute)
+            """, path: "test.conf")
+        #expect(config.listeners.map(\.address) == ["::1", "2001:db8::10"])
+        #expect(config.listeners.allSatisfy { $0.isIPv6 })
+        #expect(config.listeners[0].port == 5070)
+        #expect(config.listeners[1].transports == [.udp])
+    }
+
+    @Test func headerPolicies() throws {
+        let config = try ConfigLoader.parse("""
+            listeners:
+              - address: 127.0.0.1
+            trunks:
+              carrier:
+                uri: sips:carrier.example.com;lr
+                headers:
+                  allow: ["^X-Acme-", "^X-Call-ID$"]
+                  deny: ["^X-Acme-Secret"]
+            routes:
+              - name: inbound
+                match:
+                  ruri_user: "^00(\\\\d+)$"
+                  from_user: "^\\\\+49"
+                  headers:
+                    X-Tenant: "^blue$"
+                action: bridge
+                trunk: carrier
+                user: "+$1"
+                no_answer_timeout: 12.5
+                headers:
+                  deny: [".*"]
+            """, path: "test.conf")
+        let trunk = try #require(config.trunks["carrier"])
+        #expect(trunk.transport == .tls)
+        #expect(trunk.headers == HeaderPolicy(allow: ["^X-Acme-", "^X-Call-ID$"], deny: ["^X-Acme-Secret"]))
+        let route = try #require(config.routes.first)
+        #expect(route.match == RouteMatch(requestUser: "^00(\\d+)$", fromUser: "^\\+49", headers: ["X-Tenant": "^blue$"]))
+        #expect(route.action == .bridge(.init(trunk: "carrier", mode: .direct, user: "+$1",
+                                              headers: HeaderPolicy(allow: ["^X-"], deny: [".*"]),
+                                              noAnswerTimeout: 12.5)))
+    }
+
+    @Test func tlsListener() throws {
+        let config = try ConfigLoader.parse("""
+            listeners:
+              - address: 127.0.0.1
+                transports: [udp, tcp, tls]
+                tls_certificate: /etc/legato/cert.pem
+                tls_key: /etc/legato/key.pem
+              - address: 127.0.0.2
+                transports: [tls]
+                tls_certificate: cert.pem
+                tls_key: key.pem
+                tls_port: 5071
+            \(trunkAndRoute)
+            """, path: "test.conf")
+        #expect(config.listeners[0] == ListenerConfig(address: "127.0.0.1", port: 5060, transports: [.udp, .tcp, .tls],
+                                                      tlsCertificate: "/etc/legato/cert.pem",
+                                                      tlsKey: "/etc/legato/key.pem", tlsPort: 5061))
+        #expect(config.listeners[1].port == 5071)
+        #expect(config.listeners[1].tlsPort == 5071)
+    }
+}
