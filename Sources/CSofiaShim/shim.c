@@ -102,7 +102,8 @@ nua_t *legato_nua_create(su_root_t *root, legato_event_callback callback, void *
                       NUTAG_AUTOACK(0),
                       NUTAG_ENABLEINVITE(1),
                       NUTAG_APPL_METHOD("INVITE"),
-                      NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS"),
+                      SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS"),
+                      SIPTAG_SUPPORTED_STR(""),
                       NUTAG_SESSION_TIMER(0),
                       NUTAG_M_FEATURES(NULL),
                       TAG_IF(user_agent, SIPTAG_USER_AGENT_STR(user_agent)),
@@ -140,12 +141,31 @@ void legato_nua_invite(nua_handle_t *nh, char const *request_uri, int max_forwar
     su_home_deinit(home);
 }
 
+// nua keeps the phrase pointer of nua_respond until the response is sent, after
+// the call returns: phrases are interned in a process-wide table (bounded; past
+// the bound the standard phrase for the status is used).
+static char const *legato_intern_phrase(int status, char const *phrase) {
+    static su_home_t *home;
+    static char const *table[512];
+    static size_t count;
+    if (!phrase) return sip_status_phrase(status);
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(table[i], phrase) == 0) return table[i];
+    if (count == sizeof table / sizeof table[0]) {
+        char const *standard = sip_status_phrase(status);
+        return standard ? standard : "Unknown";
+    }
+    if (!home) home = su_home_new(sizeof *home);
+    table[count] = su_strdup(home, phrase);
+    return table[count++];
+}
+
 void legato_nua_respond(nua_handle_t *nh, int status, char const *phrase,
                         char const *content_type, char const *body, size_t body_len,
                         char const *headers) {
     su_home_t home[1] = { SU_HOME_INIT(home) };
     sip_payload_t *pl = legato_payload(home, body, body_len);
-    nua_respond(nh, status, phrase,
+    nua_respond(nh, status, legato_intern_phrase(status, phrase),
                 TAG_IF(content_type && pl, SIPTAG_CONTENT_TYPE_STR(content_type)),
                 TAG_IF(pl, SIPTAG_PAYLOAD(pl)),
                 TAG_IF(headers && *headers, SIPTAG_HEADER_STR(headers)),

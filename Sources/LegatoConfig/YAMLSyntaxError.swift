@@ -14,7 +14,9 @@ enum YAMLSyntaxError {
         case let .scanner(context, problem, mark, _),
              let .parser(context, problem, mark, _),
              let .composer(context, problem, mark, _):
-            return make(mark.line, mark.column, "YAML syntax error: " + describe(problem, context))
+            var message = "YAML syntax error: " + describe(problem, context)
+            if character(at: mark, in: yaml) == "\t" { message += "; indent with spaces, not tabs" }
+            return make(mark.line, mark.column, message)
         case let .reader(problem, offset, _, yaml):
             let place = offset.map { position(ofCharacterOffset: $0, in: yaml) } ?? SourcePosition.start
             return make(place.line, place.column, "cannot read YAML: \(problem)")
@@ -31,10 +33,20 @@ enum YAMLSyntaxError {
         }
     }
 
-    /// "problem" or "problem (while parsing a block mapping that started on line N)".
+    /// "problem", "problem (while parsing a block mapping that started on line N)", or
+    /// "expected a single document in the stream but found another document".
     private static func describe(_ problem: String, _ context: YamlError.Context?) -> String {
         guard let context else { return problem }
+        guard context.text.hasPrefix("while") else { return "\(context.text) \(problem)" }
         return "\(problem) (\(context.text) that started on line \(context.mark.line))"
+    }
+
+    /// The character at `mark` (1-based line and Unicode-scalar column), if there is one.
+    private static func character(at mark: Mark, in yaml: String) -> Unicode.Scalar? {
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        guard mark.line >= 1, mark.line <= lines.count else { return nil }
+        let scalars = Array(lines[mark.line - 1].unicodeScalars)
+        return mark.column >= 1 && mark.column <= scalars.count ? scalars[mark.column - 1] : nil
     }
 
     /// 1-based line and column of the character at `offset` (in Characters) in `text`.

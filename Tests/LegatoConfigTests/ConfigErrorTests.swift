@@ -236,6 +236,18 @@ private func where_(_ yaml: String, sourceLocation: SourceLocation = #_sourceLoc
         #expect(error.description.hasPrefix("test.conf:4:"))
     }
 
+    @Test func tabIndentationGetsAHint() throws {
+        let error = try #require(where_("listeners:\n\t- address: 127.0.0.1\n"))
+        #expect((error.line, error.column) == (2, 1))
+        #expect(error.message.hasSuffix("; indent with spaces, not tabs"))
+    }
+
+    @Test func secondDocumentIsASyntaxError() throws {
+        let error = try #require(where_("listeners: []\n---\nroutes: []\n"))
+        #expect(error.description
+            == "test.conf:2:1: YAML syntax error: expected a single document in the stream but found another document")
+    }
+
     @Test func wrongShapes() {
         let all = errors("""
             listeners:
