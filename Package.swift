@@ -38,7 +38,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "LegatoConfigTests", dependencies: ["LegatoConfig"]),
-        .testTarget(name: "LegatoSIPTests", dependencies: ["LegatoSIP"]),
+        .testTarget(name: "LegatoSIPTests", dependencies: ["LegatoSIP", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LegatoCallTests", dependencies: ["LegatoCall"]),
         .testTarget(name: "IntegrationTests", dependencies: [], resources: [.copy("Scenarios")]),
     ],

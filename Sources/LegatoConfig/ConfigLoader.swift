@@ -1,13 +1,5 @@
 import Yams
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Reads and validates Legato conf files (YAML).
 ///
 /// Every problem is reported with the file, line, column and dotted key path it concerns;
@@ -29,7 +21,7 @@ public enum ConfigLoader {
     ///   error with line 0.
     public static func load(path: String) throws(ConfigErrors) -> LegatoConfiguration {
         let text: String
-        switch readFile(path) {
+        switch ConfigFile.contents(of: path) {
         case .success(let contents): text = contents
         case .failure(let problem):
             throw ConfigErrors([ConfigError(file: path, line: 0, column: 0, key: "", message: problem.message)])
@@ -77,33 +69,5 @@ public enum ConfigLoader {
         let routes = readRoutes(document, media: media, trunks: trunks)
         return LegatoConfiguration(sourcePath: path, listeners: listeners, signalling: signalling,
                                    media: media, trunks: trunks.valid, routes: routes)
-    }
-
-    private struct ReadProblem: Error {
-        var message: String
-    }
-
-    /// The whole file as UTF-8 text, or why it cannot be had.
-    private static func readFile(_ path: String) -> Result<String, ReadProblem> {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            return .failure(ReadProblem(message: "cannot open: \(String(cString: strerror(errno)))"))
-        }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return .failure(ReadProblem(message: "cannot read: \(String(cString: strerror(errno)))"))
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: buffer[..<count])
-        }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            return .failure(ReadProblem(message: "not valid UTF-8 text"))
-        }
-        return .success(text)
     }
 }

@@ -36,7 +36,8 @@ public enum SIPTransport: String, Sendable, Equatable, CaseIterable {
 public struct ListenerConfig: Sendable, Equatable {
     /// Literal IPv4 or IPv6 address (no brackets), or `0.0.0.0` / `::`.
     public var address: String
-    /// Port; default 5060 (5061 for TLS-only listeners).
+    /// Port for udp and tcp; default 5060. For a TLS-only listener the loader sets it to `tlsPort`
+    /// (and rejects an explicit `port`, which would be ignored).
     public var port: Int
     /// Transports bound on that address and port. `tls` requires `tlsCertificate` and `tlsKey`.
     public var transports: [SIPTransport]
@@ -112,7 +113,7 @@ public struct TrunkConfig: Sendable, Equatable {
     public var name: String
     /// Base SIP URI, e.g. `sip:127.0.0.1:5080`. Its user part, if any, is replaced by the route's user.
     public var uri: String
-    /// Transport for the outbound leg (default udp).
+    /// Transport for the outbound leg (default udp; tls for `sips:` URIs, which allow nothing else).
     public var transport: SIPTransport
     /// X-header policy for INVITEs sent to this trunk.
     public var headers: HeaderPolicy

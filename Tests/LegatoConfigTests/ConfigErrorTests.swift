@@ -1,24 +1,6 @@
 import Testing
 import LegatoConfig
 
-/// The errors `yaml` produces (recording an issue if it loads).
-private func errors(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation) -> [ConfigError] {
-    do {
-        _ = try ConfigLoader.parse(yaml, path: "test.conf")
-        Issue.record("expected the configuration to be rejected", sourceLocation: sourceLocation)
-        return []
-    } catch {
-        return error.errors
-    }
-}
-
-/// The only error `yaml` produces, as (line, column, key).
-private func where_(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation) -> ConfigError? {
-    let all = errors(yaml, sourceLocation: sourceLocation)
-    #expect(all.count == 1, "\(all.map(\.description))", sourceLocation: sourceLocation)
-    return all.first
-}
-
 @Suite struct ConfigErrorTests {
     @Test func descriptionFormat() {
         let error = ConfigError(file: "conf/legato.conf", line: 14, column: 11, key: "listeners[0].port",
@@ -28,7 +10,7 @@ private func where_(_ yaml: String, sourceLocation: SourceLocation = #_sourceLoc
     }
 
     @Test func missingListeners() throws {
-        let error = try #require(where_("""
+        let error = try #require(onlyError("""
             # no listeners
             routes:
               - action: reject
@@ -47,7 +29,7 @@ private func where_(_ yaml: String, sourceLocation: SourceLocation = #_sourceLoc
 
 @Suite struct ListenerErrors {
     @Test func badAddress() throws {
-        let error = try #require(where_("""
+        let error = try #require(onlyError("""
             listeners:
               - address: 127.0.0.1
               - address: 10.0.0.256
@@ -60,7 +42,7 @@ private func where_(_ yaml: String, sourceLocation: SourceLocation = #_sourceLoc
     }
 
     @Test func bracketedIPv6AddressGetsAHint() throws {
-        let error = try #require(where_("""
+        let error = try #require(onlyError("""
             listeners:
               - address: "[::1]"
             routes:
@@ -72,7 +54,7 @@ private func where_(_ yaml: String, sourceLocation: SourceLocation = #_sourceLoc
     }
 
     @Test func badPortType() throws {
-        let error = try #require(where_("""
+        let error = try #require(onlyError("""
             listeners:
               - address: 127.0.0.1
                 port: abc
@@ -84,7 +66,7 @@ private func where_(_ yaml: String, sourceLocation: SourceLocation = #_sourceLoc
     }
 
     @Test func portOutOfRange() throws {
-        let error = try #require(where_("""
+        let error = try #require(onlyError("""
             listeners:
               - address: 127.0.0.1
                 port: 70000
@@ -110,7 +92,7 @@ private func where_(_ yaml: String, sourceLocation: SourceLocation = #_sourceLoc
     }
 
     @Test func tlsKeysWithoutTLS() throws {
-        let error = try #require(where_("""
+        let error = try #require(onlyError("""
             listeners:
               - address: 127.0.0.1
                 tls_certificate: cert.pem
@@ -135,7 +117,7 @@ private func where_(_ yaml: String, sourceLocation: SourceLocation = #_sourceLoc
     }
 
     @Test func sameSocketTwice() throws {
-        let error = try #require(where_("""
+        let error = try #require(onlyError("""
             listeners:
               - address: ::1
               - address: 0:0:0:0:0:0:0:1
@@ -152,7 +134,7 @@ private func where_(_ yaml: String, sourceLocation: SourceLocation = #_sourceLoc
 
 @Suite struct KeyErrors {
     @Test func unknownTopLevelKey() throws {
-        let error = try #require(where_("""
+        let error = try #require(onlyError("""
             listeners:
               - address: 127.0.0.1
             signaling:
@@ -166,7 +148,7 @@ private func where_(_ yaml: String, sourceLocation: SourceLocation = #_sourceLoc
     }
 
     @Test func unknownNestedKey() throws {
-        let error = try #require(where_("""
+        let error = try #require(onlyError("""
             listeners:
               - address: 127.0.0.1
             trunks:
@@ -182,7 +164,7 @@ private func where_(_ yaml: String, sourceLocation: SourceLocation = #_sourceLoc
     }
 
     @Test func unknownKeyWithoutSuggestion() throws {
-        let error = try #require(where_("""
+        let error = try #require(onlyError("""
             listeners:
               - address: 127.0.0.1
             media:
@@ -196,7 +178,7 @@ private func where_(_ yaml: String, sourceLocation: SourceLocation = #_sourceLoc
     }
 
     @Test func duplicateKeyIsReportedAtTheRepeat() throws {
-        let error = try #require(where_("""
+        let error = try #require(onlyError("""
             listeners:
               - address: 127.0.0.1
                 port: 5060
@@ -211,7 +193,7 @@ private func where_(_ yaml: String, sourceLocation: SourceLocation = #_sourceLoc
     }
 
     @Test func yamlSyntaxErrorHasItsLine() throws {
-        let error = try #require(where_("""
+        let error = try #require(onlyError("""
             listeners:
               - address: 127.0.0.1
                 transports: [udp, tcp
@@ -226,7 +208,7 @@ private func where_(_ yaml: String, sourceLocation: SourceLocation = #_sourceLoc
     }
 
     @Test func badIndentationIsASyntaxError() throws {
-        let error = try #require(where_("""
+        let error = try #require(onlyError("""
             listeners:
               - address: 127.0.0.1
                 port: 5060
@@ -237,13 +219,13 @@ private func where_(_ yaml: String, sourceLocation: SourceLocation = #_sourceLoc
     }
 
     @Test func tabIndentationGetsAHint() throws {
-        let error = try #require(where_("listeners:\n\t- address: 127.0.0.1\n"))
+        let error = try #require(onlyError("listeners:\n\t- address: 127.0.0.1\n"))
         #expect((error.line, error.column) == (2, 1))
         #expect(error.message.hasSuffix("; indent with spaces, not tabs"))
     }
 
     @Test func secondDocumentIsASyntaxError() throws {
-        let error = try #require(where_("listeners: []\n---\nroutes: []\n"))
+        let error = try #require(onlyError("listeners: []\n---\nroutes: []\n"))
         #expect(error.description
             == "test.conf:2:1: YAML syntax error: expected a single document in the stream but found another document")
     }
@@ -294,7 +276,7 @@ private func where_(_ yaml: String, sourceLocation: SourceLocation = #_sourceLoc
 
 @Suite struct TrunkAndRouteErrors {
     @Test func unknownTrunkInRoute() throws {
-        let error = try #require(where_("""
+        let error = try #require(onlyError("""
             listeners:
               - address: 127.0.0.1
             trunks:
@@ -313,7 +295,7 @@ private func where_(_ yaml: String, sourceLocation: SourceLocation = #_sourceLoc
     }
 
     @Test func bridgeWithoutTrunksSection() throws {
-        let error = try #require(where_("""
+        let error = try #require(onlyError("""
             listeners:
               - address: 127.0.0.1
             routes:
@@ -325,7 +307,7 @@ private func where_(_ yaml: String, sourceLocation: SourceLocation = #_sourceLoc
     }
 
     @Test func badRegex() throws {
-        let error = try #require(where_("""
+        let error = try #require(onlyError("""
             listeners:
               - address: 127.0.0.1
             routes:
@@ -339,7 +321,7 @@ private func where_(_ yaml: String, sourceLocation: SourceLocation = #_sourceLoc
     }
 
     @Test func badHeaderPolicyRegex() throws {
-        let error = try #require(where_("""
+        let error = try #require(onlyError("""
             listeners:
               - address: 127.0.0.1
             trunks:
@@ -356,7 +338,7 @@ private func where_(_ yaml: String, sourceLocation: SourceLocation = #_sourceLoc
     }
 
     @Test func rejectCodeOutOfRange() throws {
-        let error = try #require(where_("""
+        let error = try #require(onlyError("""
             listeners:
               - address: 127.0.0.1
             routes:
@@ -367,7 +349,7 @@ private func where_(_ yaml: String, sourceLocation: SourceLocation = #_sourceLoc
     }
 
     @Test func missingAction() throws {
-        let error = try #require(where_("""
+        let error = try #require(onlyError("""
             listeners:
               - address: 127.0.0.1
             routes:
@@ -449,7 +431,7 @@ private func where_(_ yaml: String, sourceLocation: SourceLocation = #_sourceLoc
     }
 
     @Test func duplicateRouteNames() throws {
-        let error = try #require(where_("""
+        let error = try #require(onlyError("""
             listeners:
               - address: 127.0.0.1
             routes:

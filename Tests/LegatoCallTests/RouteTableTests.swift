@@ -1,0 +1,48 @@
+import Testing
+import LegatoConfig
+import LegatoSIP
+@testable import LegatoCall
+
+@Suite struct RouteTableTests {
+    static let bridge = RouteAction.bridge(.init(trunk: "t", mode: .direct))
+
+    @Test func firstMatchingRouteWins() throws {
+        let table = try RouteTable([
+            RouteConfig(name: "premium", match: RouteMatch(requestUser: "^900"), action: .reject(code: 403, reason: nil)),
+            RouteConfig(name: "all", match: RouteMatch(requestUser: ".*"), action: Self.bridge),
+        ])
+        #expect(table.match(requestUser: "9001", fromUser: "a", headers: [])?.route.name == "premium")
+        #expect(table.match(requestUser: "1001", fromUser: "a", headers: [])?.route.name == "all")
+    }
+
+    @Test func noMatchGivesNil() throws {
+        let table = try RouteTable([RouteConfig(name: "digits", match: RouteMatch(requestUser: "^[0-9]+$"), action: Self.bridge)])
+        #expect(table.match(requestUser: "alice", fromUser: "a", headers: []) == nil)
+    }
+
+    @Test func allConditionsMustHold() throws {
+        let table = try RouteTable([RouteConfig(
+            name: "gold", match: RouteMatch(requestUser: "^1", fromUser: "^vip", headers: ["X-Tier": "^gold$"]),
+            action: Self.bridge)])
+        let gold = [SIPHeader(name: "x-tier", value: "gold")]
+        #expect(table.match(requestUser: "100", fromUser: "vip7", headers: gold) != nil)
+        #expect(table.match(requestUser: "100", fromUser: "bob", headers: gold) == nil)
+        #expect(table.match(requestUser: "100", fromUser: "vip7", headers: []) == nil)
+        #expect(table.match(requestUser: "100", fromUser: "vip7",
+                            headers: [SIPHeader(name: "X-Tier", value: "silver")]) == nil)
+    }
+
+    @Test func capturesFeedTheUserTemplate() throws {
+        let table = try RouteTable([RouteConfig(name: "strip", match: RouteMatch(requestUser: "^0(0)?([0-9]+)$"),
+                                                action: Self.bridge)])
+        let m = try #require(table.match(requestUser: "0044123", fromUser: "", headers: []))
+        #expect(RouteTable.expand("+$2", user: "0044123", captures: m.captures) == "+44123")
+        #expect(RouteTable.expand("${user}", user: "0044123", captures: m.captures) == "0044123")
+        #expect(RouteTable.expand("x$9", user: "u", captures: m.captures) == "x")
+    }
+
+    @Test func emptyMatchMatchesEverything() throws {
+        let table = try RouteTable([RouteConfig(name: "any", match: RouteMatch(), action: Self.bridge)])
+        #expect(table.match(requestUser: "", fromUser: "", headers: []) != nil)
+    }
+}
