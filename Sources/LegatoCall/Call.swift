@@ -197,11 +197,7 @@ public final class Call {
             case .sendCancel:
                 leg.cancel(headers: outgoingHeaders)
             case .sendBye:
-                if !ackSent && !incoming { sendAck(nil) }
                 leg.bye(headers: outgoingHeaders)
-            case .ackThenBye:
-                sendAck(nil)
-                leg.bye()
             case .startNoAnswerTimer:
                 startNoAnswerTimer()
             case .stopNoAnswerTimer:
@@ -295,7 +291,6 @@ public final class Call {
             perform(machine.handle(.remoteBye))
         case .terminated(let status, let reason):
             incomingHeaders = []
-            if ackAwaitsAnswer, !ackSent, machine.phase == .connected { sendAck(nil) }
             perform(machine.handle(.dialogEnded(status: status, reason: reason)))
         }
     }

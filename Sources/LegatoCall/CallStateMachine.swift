@@ -30,10 +30,8 @@ public struct CallStateMachine: Equatable, Sendable {
         case sendAck
         /// CANCEL the outbound INVITE.
         case sendCancel
-        /// BYE the established dialog.
+        /// BYE the established dialog (sofia ACKs an unacknowledged 2xx first).
         case sendBye
-        /// A 2xx arrived after we cancelled or hung up: ACK it, then BYE.
-        case ackThenBye
         case startNoAnswerTimer
         case stopNoAnswerTimer
         case fireRinging(status: Int)
@@ -135,8 +133,10 @@ public struct CallStateMachine: Equatable, Sendable {
 
         // ---- CANCEL sent: the INVITE still has to end
         case (.cancelling, .success):
+            // The CANCEL lost the race with a 2xx (RFC 3261 9.1): the dialog
+            // exists now and must be closed: ACK the 2xx, then BYE.
             phase = .ended
-            return [.ackThenBye]
+            return [.sendAck, .sendBye]
         case (.cancelling, .failure), (.cancelling, .provisional):
             return []
         case (.cancelling, .dialogEnded):
@@ -166,9 +166,6 @@ public struct CallStateMachine: Equatable, Sendable {
         case (.ended, .dialogEnded):
             dialogGone = true
             return []
-        case (.ended, .success):
-            // A 2xx after the leg was given up (e.g. BYE/CANCEL race): close it properly.
-            return dialogGone ? [] : [.ackThenBye]
 
         default:
             return []
