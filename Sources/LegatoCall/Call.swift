@@ -193,7 +193,9 @@ public final class Call {
                 let body = (status == 183 || status / 100 == 2) ? outgoingBody : nil
                 leg.respond(status, reason: outgoingReason, body: body, headers: outgoingHeaders)
             case .sendAck:
-                if !ackAwaitsAnswer { sendAck(nil) }
+                // A delayed-offer ACK waits for the caller's answer, unless the
+                // leg is being given up anyway (late 2xx after CANCEL).
+                if !ackAwaitsAnswer || machine.phase == .ended { sendAck(nil) }
             case .sendCancel:
                 leg.cancel(headers: outgoingHeaders)
             case .sendBye:
