@@ -25,6 +25,11 @@ public final class CallEngine: SIPEndpointDelegate {
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     /// When true, new INVITEs are refused with 503 (shutdown in progress).
     public private(set) var isDraining = false
+    /// Most inbound calls alive at once; beyond it new INVITEs get 503. 0 = no limit.
+    public var maxCalls = 0
+    /// When set and overloaded, new INVITEs get 503.
+    public var loadMonitor: LoadMonitor?
+    private var inboundCount = 0
 
     public init(listeners: [Listener], scenario: Scenario, logger: Logger) {
         self.listeners = listeners
@@ -101,6 +106,14 @@ public final class CallEngine: SIPEndpointDelegate {
             call.refuse(code: 503, reason: "Shutting Down")
             return
         }
+        if loadMonitor?.isOverloaded == true {
+            call.refuse(code: 503, reason: "Overloaded")
+            return
+        }
+        if maxCalls > 0 && inboundCount > maxCalls {
+            call.refuse(code: 503, reason: "Too Many Calls")
+            return
+        }
         let maxForwards = invite.maxForwards ?? 70
         if maxForwards <= 0 {
             call.refuse(code: 483)
@@ -121,11 +134,13 @@ public final class CallEngine: SIPEndpointDelegate {
 
     private func track(_ call: Call) {
         calls[call.id] = call
+        if call.incoming { inboundCount += 1 }
         call.onFinished = { [weak self] finished in self?.untrack(finished) }
     }
 
     private func untrack(_ call: Call) {
         calls[call.id] = nil
+        if call.incoming { inboundCount -= 1 }
         call.logger.debug("call.finished")
         if calls.isEmpty {
             let waiters = idleWaiters

@@ -1,13 +1,19 @@
 extension ConfigLoader {
     /// `signalling:` — timers and the User-Agent / Server header value.
     static func readSignalling(_ section: MappingReader) -> SignallingConfig {
-        section.checkKeys(["no_answer_timeout", "shutdown_grace", "user_agent"])
+        section.checkKeys(["no_answer_timeout", "shutdown_grace", "user_agent", "max_calls", "overload_lag_ms"])
         var signalling = SignallingConfig()
         if let timeout = section.number("no_answer_timeout", minimum: 0, inclusive: false) {
             signalling.noAnswerTimeout = timeout
         }
         if let grace = section.number("shutdown_grace", minimum: 0, inclusive: true) {
             signalling.shutdownGrace = grace
+        }
+        if let maxCalls = section.integer("max_calls", in: 0...10_000_000) {
+            signalling.maxCalls = maxCalls
+        }
+        if let lag = section.integer("overload_lag_ms", in: 0...60_000) {
+            signalling.overloadLagMilliseconds = lag
         }
         if let userAgent = section.string("user_agent") {
             if let problem = SIPSyntax.headerValueProblem(userAgent) {

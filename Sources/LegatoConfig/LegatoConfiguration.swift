@@ -70,11 +70,20 @@ public struct SignallingConfig: Sendable, Equatable {
     public var shutdownGrace: Double
     /// Value of the User-Agent / Server header.
     public var userAgent: String
+    /// Most calls (inbound legs) alive at once; more get 503. 0 = no limit.
+    public var maxCalls: Int
+    /// Milliseconds the signalling loop may lag behind before new calls get
+    /// 503 (overload shedding, so a flood degrades instead of collapsing into
+    /// retransmissions). 0 turns shedding off.
+    public var overloadLagMilliseconds: Int
 
-    public init(noAnswerTimeout: Double = 60, shutdownGrace: Double = 30, userAgent: String = "Legato") {
+    public init(noAnswerTimeout: Double = 60, shutdownGrace: Double = 30, userAgent: String = "Legato",
+                maxCalls: Int = 0, overloadLagMilliseconds: Int = 200) {
         self.noAnswerTimeout = noAnswerTimeout
         self.shutdownGrace = shutdownGrace
         self.userAgent = userAgent
+        self.maxCalls = maxCalls
+        self.overloadLagMilliseconds = overloadLagMilliseconds
     }
 }
 

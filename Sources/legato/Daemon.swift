@@ -47,7 +47,15 @@ final class Daemon {
                 "listener.address": "\(listener.address)", "listener.port": "\(listener.port)",
                 "listener.transports": "\(listener.transports.map(\.rawValue).joined(separator: ","))"])
         }
-        engine = CallEngine(listeners: listeners, scenario: router, logger: logger)
+        let engine = CallEngine(listeners: listeners, scenario: router, logger: logger)
+        engine.maxCalls = configuration.signalling.maxCalls
+        if configuration.signalling.overloadLagMilliseconds > 0 {
+            let monitor = LoadMonitor(lagThresholdMilliseconds: configuration.signalling.overloadLagMilliseconds,
+                                      logger: logger)
+            monitor.start()
+            engine.loadMonitor = monitor
+        }
+        self.engine = engine
         logger.info("legato.ready", metadata: ["config": "\(configuration.sourcePath)"])
     }
 

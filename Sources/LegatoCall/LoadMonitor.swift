@@ -1,0 +1,50 @@
+import Logging
+import LegatoSIP
+
+/// Measures how late the signalling loop runs a periodic timer (everything on
+/// that loop queues behind SIP processing, so its lateness is the loop's lag)
+/// and keeps an `OverloadDetector` verdict that `CallEngine` uses to shed new
+/// calls with 503 before a flood turns into a retransmission storm.
+@SIPActor
+public final class LoadMonitor {
+    private var detector: OverloadDetector
+    private let period: Duration
+    private let logger: Logger
+    private var task: Task<Void, Never>?
+
+    /// Current verdict.
+    public var isOverloaded: Bool { detector.isOverloaded }
+
+    public init(lagThresholdMilliseconds: Int, period: Duration = .milliseconds(50), logger: Logger) {
+        detector = OverloadDetector(threshold: .milliseconds(lagThresholdMilliseconds))
+        self.period = period
+        self.logger = logger
+    }
+
+    /// Starts sampling (idempotent).
+    public func start() {
+        guard task == nil else { return }
+        task = Task { @SIPActor [weak self, period] in
+            while !Task.isCancelled {
+                let start = ContinuousClock.now
+                try? await Task.sleep(for: period)
+                guard let self else { return }
+                self.record(lag: ContinuousClock.now - start - period)
+            }
+        }
+    }
+
+    /// Stops sampling.
+    public func stop() {
+        task?.cancel()
+        task = nil
+    }
+
+    private func record(lag: Duration) {
+        let before = detector.isOverloaded
+        let after = detector.observe(lag: lag)
+        if before != after {
+            logger.warning(after ? "legato.overloaded" : "legato.recovered", metadata: ["loop.lag": "\(lag)"])
+        }
+    }
+}
