@@ -20,6 +20,8 @@ let package = Package(
         // The one C shim: sofia's variadic tag-list calls and macros.
         .target(name: "CSofiaShim", dependencies: ["CSofiaSIP"]),
 
+        // SDP model, parser, writer and relay rewriting (pure Swift).
+        .target(name: "LegatoSDP"),
         .target(name: "LegatoConfig", dependencies: [
             .product(name: "Yams", package: "Yams"),
         ]),
@@ -38,6 +40,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "LegatoConfigTests", dependencies: ["LegatoConfig"]),
+        .testTarget(name: "LegatoSDPTests", dependencies: ["LegatoSDP"]),
         .testTarget(name: "LegatoSIPTests", dependencies: ["LegatoSIP", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LegatoCallTests", dependencies: ["LegatoCall"]),
         .testTarget(name: "IntegrationTests", dependencies: [], resources: [.copy("Scenarios")]),

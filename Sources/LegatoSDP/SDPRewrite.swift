@@ -1,0 +1,84 @@
+/// Where Legato receives one media section's RTP (and RTCP) on a relay leg.
+public struct RelayAddress: Sendable, Equatable {
+    public var address: String
+    public var rtpPort: Int
+    /// nil when RTCP is multiplexed on the RTP port (rtcp-mux).
+    public var rtcpPort: Int?
+    /// The SDES crypto line Legato offers or answers with on this leg, nil for plain RTP.
+    public var crypto: SDPCrypto?
+
+    public init(address: String, rtpPort: Int, rtcpPort: Int?, crypto: SDPCrypto? = nil) {
+        self.address = address
+        self.rtpPort = rtpPort
+        self.rtcpPort = rtcpPort
+        self.crypto = crypto
+    }
+}
+
+extension SessionDescription {
+    /// The SDP Legato sends on the other leg in relay mode: every active media
+    /// section now points at Legato (`c=`, port, `a=rtcp`), its crypto lines are
+    /// replaced by Legato's own for that leg (keys never cross legs), the
+    /// profile follows (`RTP/SAVP` with crypto, `RTP/AVP` without), and the
+    /// origin's address is Legato's. Sections with port 0 stay rejected.
+    /// Everything else (codecs, fmtp, direction, telephone-event) is kept.
+    ///
+    /// - Parameter addresses: one entry per media section (nil leaves a section rejected).
+    /// - Parameter version: the `o=` session version to write (increment on every change).
+    public func rewrittenForRelay(addresses: [RelayAddress?], origin: String, version: UInt64) -> SessionDescription {
+        var out = self
+        let sessionAddress = addresses.compactMap { $0?.address }.first
+        for i in out.sessionLines.indices {
+            switch out.sessionLines[i].type {
+            case "o":
+                var fields = out.sessionLines[i].value.split(separator: " ").map(String.init)
+                if fields.count >= 6 {
+                    fields[0] = "-"
+                    fields[2] = String(version)
+                    if let sessionAddress {
+                        fields[4] = SDPConnection.addressType(of: sessionAddress)
+                        fields[5] = sessionAddress
+                    } else {
+                        fields[5] = origin
+                    }
+                    out.sessionLines[i].value = fields.joined(separator: " ")
+                }
+            case "c":
+                if let sessionAddress { out.sessionLines[i].value = SDPConnection.value(for: sessionAddress) }
+            default:
+                break
+            }
+        }
+        for index in out.media.indices {
+            guard out.media[index].port != 0, index < addresses.count, let relay = addresses[index] else {
+                out.media[index].port = 0
+                continue
+            }
+            var section = out.media[index]
+            section.port = relay.rtpPort
+            section.replaceLines(where: { $0.type == "c" },
+                                 with: [SDPLine(type: "c", value: SDPConnection.value(for: relay.address))])
+            section.replaceLines(where: { $0.attributeName == "rtcp" }, with: relay.rtcpPort.map {
+                [SDPLine(type: "a", value: "rtcp:\($0) \(SDPConnection.value(for: relay.address))")]
+            } ?? [])
+            if relay.rtcpPort != nil {
+                section.lines.removeAll { $0.attributeName == "rtcp-mux" }
+            }
+            section.replaceLines(where: { $0.attributeName == "crypto" }, with: relay.crypto.map {
+                [SDPLine(type: "a", value: "crypto:" + $0.attributeValue)]
+            } ?? [])
+            section.proto = Self.profile(section.proto, secure: relay.crypto != nil)
+            out.media[index] = section
+        }
+        return out
+    }
+
+    /// `RTP/AVP` ↔ `RTP/SAVP` (and the F variants), leaving other protocols alone.
+    static func profile(_ proto: String, secure: Bool) -> String {
+        switch proto.uppercased() {
+        case "RTP/AVP", "RTP/SAVP": return secure ? "RTP/SAVP" : "RTP/AVP"
+        case "RTP/AVPF", "RTP/SAVPF": return secure ? "RTP/SAVPF" : "RTP/AVPF"
+        default: return proto
+        }
+    }
+}
