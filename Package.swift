@@ -22,6 +22,8 @@ let package = Package(
 
         // SDP model, parser, writer and relay rewriting (pure Swift).
         .target(name: "LegatoSDP"),
+        // Media relay: port allocation now; workers, relay sessions and SRTP with the media-engine issue.
+        .target(name: "LegatoMedia", dependencies: ["LegatoSDP"]),
         .target(name: "LegatoConfig", dependencies: [
             .product(name: "Yams", package: "Yams"),
         ]),
@@ -41,6 +43,7 @@ let package = Package(
 
         .testTarget(name: "LegatoConfigTests", dependencies: ["LegatoConfig"]),
         .testTarget(name: "LegatoSDPTests", dependencies: ["LegatoSDP"]),
+        .testTarget(name: "LegatoMediaTests", dependencies: ["LegatoMedia"]),
         .testTarget(name: "LegatoSIPTests", dependencies: ["LegatoSIP", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LegatoCallTests", dependencies: ["LegatoCall"]),
         .testTarget(name: "IntegrationTests", dependencies: [], resources: [.copy("Scenarios")]),
