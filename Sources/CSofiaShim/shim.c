@@ -105,6 +105,12 @@ nua_t *legato_nua_create(su_root_t *root, legato_event_callback callback, void *
                       SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS"),
                       SIPTAG_SUPPORTED_STR(""),
                       NUTAG_SESSION_TIMER(0),
+                      // A B2BUA decides itself what a failure means: no automatic
+                      // redirect following, no retry after 503/Retry-After.
+                      NUTAG_AUTO302(0),
+                      NUTAG_AUTO305(0),
+                      NUTAG_MAX_RETRY_AFTER(0),
+                      NUTAG_RETRY_COUNT(0),
                       NUTAG_M_FEATURES(NULL),
                       TAG_IF(user_agent, SIPTAG_USER_AGENT_STR(user_agent)),
                       TAG_END());

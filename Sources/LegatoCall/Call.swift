@@ -164,11 +164,15 @@ public final class Call {
         startNoAnswerTimer()
     }
 
-    /// Rejects without API validation (engine use: 483, 503, routing failures).
-    func refuse(code: Int, reason: String? = nil) {
+    /// Rejects without API validation (engine use: 483, 415, 503, routing
+    /// failures); `headers` may be any header (Accept, Retry-After…).
+    func refuse(code: Int, reason: String? = nil, headers: [SIPHeader] = []) {
+        guard machine.allows(.reject(code: code)) else { return }
         outgoingReason = reason
+        outgoingHeaders = headers
         perform(machine.handle(.reject(code: code)))
         outgoingReason = nil
+        outgoingHeaders = []
     }
 
     // MARK: - performing

@@ -114,6 +114,11 @@ public final class CallEngine: SIPEndpointDelegate {
             call.refuse(code: 503, reason: "Too Many Calls")
             return
         }
+        if let body = invite.body, !Self.acceptsSessionBody(body.contentType) {
+            // RFC 3261 21.4.16: say which body types are understood.
+            call.refuse(code: 415, headers: [SIPHeader(name: "Accept", value: "application/sdp")])
+            return
+        }
         let maxForwards = invite.maxForwards ?? 70
         if maxForwards <= 0 {
             call.refuse(code: 483)
@@ -123,6 +128,12 @@ public final class CallEngine: SIPEndpointDelegate {
             call: call, callerid: call.callerid, destination: call.number,
             fromURI: invite.fromURI ?? "", toURI: invite.toURI ?? "", displayName: call.displayName,
             headers: invite.headers, maxForwards: maxForwards, customData: nil), engine: self)
+    }
+
+    /// SDP, or a multipart body (passed through unchanged in direct mode).
+    static func acceptsSessionBody(_ contentType: String) -> Bool {
+        let type = contentType.lowercased()
+        return type.hasPrefix("application/sdp") || type.hasPrefix("multipart/mixed")
     }
 
     // MARK: - bookkeeping

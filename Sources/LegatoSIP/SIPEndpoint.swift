@@ -110,6 +110,11 @@ public final class SIPEndpoint {
             response.status = status
             if response.reason?.isEmpty ?? true { response.reason = phrase }
             leg.deliver(.response(response))
+            if status == 401 || status == 407 {
+                // sofia keeps the dialog waiting for credentials (nua_authenticate),
+                // which Legato does not give yet: end it here.
+                end(leg, handle: nh, status: status, phrase: phrase)
+            }
         case LEGATO_EV_I_ACK:
             guard let nh, let leg = legs[nh] else { return }
             leg.deliver(.ack(message ?? SIPMessage(method: "ACK")))
@@ -121,9 +126,7 @@ public final class SIPEndpoint {
             leg.deliver(.bye(message))
         case LEGATO_EV_I_STATE:
             guard let nh, let leg = legs[nh], callState == Int32(LEGATO_CALLSTATE_TERMINATED) else { return }
-            legs[nh] = nil
-            leg.terminate()
-            leg.deliver(.terminated(status: status, reason: phrase))
+            end(leg, handle: nh, status: status, phrase: phrase)
         case LEGATO_EV_R_SHUTDOWN:
             if status >= 200 { finishShutdown() }
         case LEGATO_EV_I_OTHER_REQUEST:
@@ -132,6 +135,13 @@ public final class SIPEndpoint {
         default:
             logger.trace("sip.event", metadata: ["sip.event": "\(name)", "sip.status": "\(status)"])
         }
+    }
+
+    /// Forgets the leg's dialog, destroys its handle and tells its owner.
+    private func end(_ leg: SIPLeg, handle: OpaquePointer, status: Int, phrase: String) {
+        legs[handle] = nil
+        leg.terminate()
+        leg.deliver(.terminated(status: status, reason: phrase))
     }
 
     private func finishShutdown() {

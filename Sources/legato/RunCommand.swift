@@ -28,18 +28,19 @@ struct RunCommand: AsyncParsableCommand {
         LogSetup.bootstrap(level: logLevel)
         let logger = Logger(label: "legato")
         let daemon = await Daemon(configuration: configuration, logger: logger)
-        do {
-            try await daemon.start()
-        } catch {
-            logger.critical("legato.start-failed", metadata: ["error": "\(error)"])
-            throw ExitCode(1)
-        }
         let grace = configuration.signalling.shutdownGrace
         let watcher = SignalWatcher { signo in
             Task { @SIPActor in
                 logger.info("legato.signal", metadata: ["signal": "\(signo == SIGTERM ? "SIGTERM" : "SIGINT")"])
                 await daemon.stop(grace: signo == SIGTERM ? grace : min(grace, 2))
             }
+        }
+        await watcher.armed()
+        do {
+            try await daemon.start()
+        } catch {
+            logger.critical("legato.start-failed", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
         }
         await daemon.waitUntilStopped()
         _ = watcher

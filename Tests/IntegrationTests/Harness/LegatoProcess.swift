@@ -1,0 +1,109 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The daemon under test: `legato run --config <generated conf> --log-level debug`,
+/// stderr captured to a file.
+final class LegatoProcess: @unchecked Sendable {
+    let conf: LegatoConf
+    let configPath: String
+    let logPath: String
+    private let child: ChildProcess
+
+    /// Longest a daemon may live (its `timeout(1)` limit).
+    static let lifetimeLimit: Duration = .seconds(600)
+    /// How long it may take to log `legato.ready`.
+    static let readyTimeout: Duration = .seconds(10)
+
+    private init(conf: LegatoConf, configPath: String, logPath: String, child: ChildProcess) {
+        self.conf = conf
+        self.configPath = configPath
+        self.logPath = logPath
+        self.child = child
+    }
+
+    /// Writes `conf`, starts the daemon and waits for `legato.ready`.
+    static func start(_ conf: LegatoConf, artifacts: Artifacts, name: String = "legato") async throws -> LegatoProcess {
+        let binary = try Paths.legatoBinary()
+        let configPath = try artifacts.write(conf.yaml, to: "\(name).conf")
+        let logPath = artifacts.path("\(name).log")
+        let child = try ChildProcess(binary, ["run", "--config", configPath, "--log-level", "debug"],
+                                     timeLimit: lifetimeLimit, stdout: artifacts.path("\(name).stdout"),
+                                     stderr: logPath)
+        let legato = LegatoProcess(conf: conf, configPath: configPath, logPath: logPath, child: child)
+        let ready = await waitUntil(timeout: readyTimeout) {
+            legato.log.contains("legato.ready") || !child.isRunning
+        }
+        guard ready, child.isRunning else {
+            let status = child.isRunning ? "still starting" : "exited with \(child.status ?? -1)"
+            await child.forceKill()
+            throw HarnessError("""
+                legato did not log legato.ready within \(readyTimeout) (\(status)); conf \(configPath); log \(logPath):
+                \(legato.log.suffix(3000))
+                """)
+        }
+        return legato
+    }
+
+    var port: Int { conf.port }
+    /// The daemon's stderr so far.
+    var log: String { Artifacts.read(logPath) }
+    var isRunning: Bool { child.isRunning }
+    var exitStatus: Int32? { child.status }
+
+    /// Sends SIGTERM to the daemon (drain: new INVITEs get 503, calls go on up to shutdown_grace).
+    func sendSIGTERM() async throws {
+        try await child.signal(SIGTERM)
+    }
+
+    /// Waits until the log contains `text`; false on timeout.
+    func waitForLog(_ text: String, timeout: Duration = .seconds(10)) async -> Bool {
+        await waitUntil(timeout: timeout) { log.contains(text) }
+    }
+
+    /// Waits for the daemon to exit; nil if it is still running after `timeout`.
+    func waitForExit(timeout: Duration) async -> Int32? {
+        await child.waitForExit(timeout: timeout)
+    }
+
+    /// SIGTERM, then waits for the exit status. If the daemon is still running
+    /// after `timeout` (default: shutdown_grace + 10 s), it is killed and a
+    /// HarnessError says so.
+    @discardableResult
+    func stop(timeout: Duration? = nil) async throws -> Int32 {
+        if let status = child.status { return status }
+        let timeout = timeout ?? .seconds(conf.shutdownGrace + 10)
+        try await sendSIGTERM()
+        if let status = await child.waitForExit(timeout: timeout) { return status }
+        await child.forceKill()
+        throw HarnessError("""
+            legato did not exit within \(timeout) of SIGTERM (shutdown_grace \(conf.shutdownGrace) s); killed it. \
+            Log \(logPath):
+            \(log.suffix(1500))
+            """)
+    }
+
+    /// Kills a daemon a failing test left behind.
+    func forceKill() async { await child.forceKill() }
+}
+
+/// Runs `body` with a started daemon and stops it afterwards (SIGTERM), even
+/// when `body` throws; the daemon must then exit with status 0.
+func withLegato<T>(_ conf: LegatoConf, artifacts: Artifacts,
+                   _ body: (LegatoProcess) async throws -> T) async throws -> T {
+    let legato = try await LegatoProcess.start(conf, artifacts: artifacts)
+    let result: T
+    do {
+        result = try await body(legato)
+    } catch {
+        _ = try? await legato.stop()
+        if legato.isRunning { await legato.forceKill() }
+        throw error
+    }
+    let status = try await legato.stop()
+    guard status == 0 else {
+        throw HarnessError("legato exited with status \(status) after SIGTERM (expected 0); log \(legato.logPath)")
+    }
+    return result
+}

@@ -1,0 +1,21 @@
+import Foundation
+
+/// Polls `condition` every `interval` until it holds or `timeout` passes.
+/// Returns whether it held. The integration tests wait on conditions, never on fixed delays.
+func waitUntil(timeout: Duration, interval: Duration = .milliseconds(25),
+               _ condition: () throws -> Bool) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while true {
+        if try condition() { return true }
+        if ContinuousClock.now >= deadline { return false }
+        try? await Task.sleep(for: interval)
+    }
+}
+
+extension Duration {
+    /// Whole seconds, rounded up (for command-line time limits).
+    var wholeSecondsRoundedUp: Int {
+        let (seconds, attoseconds) = components
+        return Int(seconds) + (attoseconds > 0 ? 1 : 0)
+    }
+}
