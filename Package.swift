@@ -17,13 +17,15 @@ let package = Package(
         .systemLibrary(name: "CSofiaSIP", pkgConfig: "sofia-sip-ua", providers: [.apt(["libsofia-sip-ua-dev"])]),
         .systemLibrary(name: "CLibevent", pkgConfig: "libevent", providers: [.apt(["libevent-dev"])]),
         .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
-        // The one C shim: sofia's variadic tag-list calls and macros.
+        // The sofia shim: its variadic tag-list calls and macros, and event flattening.
         .target(name: "CSofiaShim", dependencies: ["CSofiaSIP"]),
+        // Media workers' shim: eventfd and recvmmsg/sendmmsg (not exported by Swift's Glibc module).
+        .target(name: "CMediaShim"),
 
         // SDP model, parser, writer and relay rewriting (pure Swift).
         .target(name: "LegatoSDP"),
         // Media relay: port allocation now; workers, relay sessions and SRTP with the media-engine issue.
-        .target(name: "LegatoMedia", dependencies: ["LegatoSDP"]),
+        .target(name: "LegatoMedia", dependencies: ["LegatoSDP", "CSRTP", "CLibevent", "CMediaShim"]),
         .target(name: "LegatoConfig", dependencies: [
             .product(name: "Yams", package: "Yams"),
         ]),

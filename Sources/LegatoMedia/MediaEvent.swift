@@ -1,0 +1,10 @@
+/// What a media worker reports back. Delivered on the worker's thread through
+/// the closure given to `MediaWorkerPool`/`MediaWorker`: the receiver should
+/// hop to its own context (e.g. the signalling actor) and return at once.
+public enum MediaEvent: Sendable, Equatable {
+    /// The first packet (RTP or RTCP) accepted from `leg`'s remote.
+    case firstPacket(session: MediaSessionID, leg: RelayLeg)
+    /// `leg`'s remote for `stream` is now `source`: the first packet's source
+    /// (symmetric latching), or a new source when re-latching is allowed.
+    case latched(session: MediaSessionID, leg: RelayLeg, stream: MediaStream, source: MediaEndpoint)
+}

@@ -1,0 +1,137 @@
+import Glibc
+
+// The hot path: one readable socket → drain up to a batch → latch/check the
+// source → (processing) → one sendmmsg per outgoing stream. Runs on the
+// worker thread; allocates nothing per packet.
+
+extension RelaySessionCore {
+    /// Called by libevent when `socket` is readable. Takes at most one batch;
+    /// anything left is picked up on the next loop iteration (level
+    /// triggered), so one busy socket cannot starve the others.
+    func drain(_ socket: RelaySocket) {
+        let batch = loop.batch
+        let count = batch.receive(from: socket.fd)
+        guard count > 0 else { return }
+        let now = ContinuousClock.now
+        let from: RelayLegCore = socket.leg
+        let to: RelayLegCore = from.peer
+        let arrival = socket.stream
+        // Under rtcp-mux, RTCP arrives on the RTP socket: one remote for both.
+        let remote = arrival == .rtp ? from.rtpRemote : from.rtcpRemote
+        let demux = from.rtcpMux && arrival == .rtp
+        let processIn = !from.input.isEmpty
+        let processOut = !to.output.isEmpty
+
+        for i in 0..<count {
+            let length = batch.length(i)
+            var stream = arrival
+            if demux, Self.looksLikeRTCP(batch.buffer(i), length: length) { stream = .rtcp }
+            from.stats.received(stream, bytes: length, at: now)
+
+            // Symmetric latching.
+            if !remote.latched {
+                latch(from, remote: remote, stream: arrival, source: batch.source(i), length: batch.sourceLength(i))
+            } else if !socketAddressesEqual(batch.source(i), remote.storage) {
+                guard options.allowRelatch else {
+                    from.stats.droppedForeign(stream)
+                    continue
+                }
+                latch(from, remote: remote, stream: arrival, source: batch.source(i), length: batch.sourceLength(i))
+            }
+            if !from.sawFirstPacket {
+                from.sawFirstPacket = true
+                loop.events(.firstPacket(session: id, leg: from.leg))
+            }
+
+            let destination = to.destination(stream)
+            guard destination.isSet else {
+                from.stats.droppedNoDestination(stream)
+                continue
+            }
+
+            if processIn || processOut {
+                var packet = MediaPacket(buffer: batch.buffer(i), length: length, stream: stream, from: from.leg)
+                if processIn, from.input.run(&packet) == .drop {
+                    from.stats.droppedByProcessing(stream)
+                    continue
+                }
+                if processOut, to.output.run(&packet) == .drop {
+                    from.stats.droppedByProcessing(stream)
+                    continue
+                }
+                if packet.length != length { batch.setLength(i, packet.length) }
+            }
+            batch.mark(i, stream: stream, to: destination.storage, length: destination.length)
+        }
+
+        flush(.rtp, batch: batch, to: to)
+        flush(.rtcp, batch: batch, to: to)
+    }
+
+    @inline(__always)
+    private func flush(_ stream: MediaStream, batch: PacketBatch, to: RelayLegCore) {
+        let marked = batch.marked(stream)
+        guard marked > 0 else { return }
+        let result = batch.send(stream, from: to.sendSocket(stream).fd)
+        to.stats.sent(stream, packets: result.packets, bytes: result.bytes, failed: marked - result.packets)
+    }
+
+    private func latch(_ leg: RelayLegCore, remote: RemoteAddress, stream: MediaStream,
+                       source: UnsafePointer<sockaddr_storage>, length: socklen_t) {
+        remote.latch(copying: source, length: length)
+        // Allocates (builds the endpoint text), but only once per latch.
+        loop.events(.latched(session: id, leg: leg.leg, stream: stream, source: SocketAddress(copying: source, length: length).endpoint))
+    }
+
+    /// RFC 5761 §4: under rtcp-mux, a second octet in 192...223 is an RTCP
+    /// packet type (RTP payload types 64–95 are not used with rtcp-mux).
+    @inline(__always)
+    static func looksLikeRTCP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) -> Bool {
+        guard length >= 2 else { return false }
+        let type = buffer[1]
+        return type >= 192 && type <= 223
+    }
+}
+
+extension RelayLegStats {
+    @inline(__always)
+    mutating func received(_ stream: MediaStream, bytes: Int, at now: ContinuousClock.Instant) {
+        if stream == .rtp {
+            rtp.packetsIn &+= 1
+            rtp.bytesIn &+= UInt64(bytes)
+            rtp.lastPacketAt = now
+        } else {
+            rtcp.packetsIn &+= 1
+            rtcp.bytesIn &+= UInt64(bytes)
+            rtcp.lastPacketAt = now
+        }
+    }
+
+    @inline(__always)
+    mutating func sent(_ stream: MediaStream, packets: Int, bytes: UInt64, failed: Int) {
+        if stream == .rtp {
+            rtp.packetsOut &+= UInt64(packets)
+            rtp.bytesOut &+= bytes
+            rtp.droppedSendFailure &+= UInt64(failed)
+        } else {
+            rtcp.packetsOut &+= UInt64(packets)
+            rtcp.bytesOut &+= bytes
+            rtcp.droppedSendFailure &+= UInt64(failed)
+        }
+    }
+
+    @inline(__always)
+    mutating func droppedForeign(_ stream: MediaStream) {
+        if stream == .rtp { rtp.droppedForeignSource &+= 1 } else { rtcp.droppedForeignSource &+= 1 }
+    }
+
+    @inline(__always)
+    mutating func droppedNoDestination(_ stream: MediaStream) {
+        if stream == .rtp { rtp.droppedNoDestination &+= 1 } else { rtcp.droppedNoDestination &+= 1 }
+    }
+
+    @inline(__always)
+    mutating func droppedByProcessing(_ stream: MediaStream) {
+        if stream == .rtp { rtp.droppedByProcessing &+= 1 } else { rtcp.droppedByProcessing &+= 1 }
+    }
+}

@@ -1,0 +1,93 @@
+/// A handle on a relay session living on one media worker: two legs, each
+/// with an RTP and RTCP socket. Packets from leg A's remote leave from leg B's
+/// sockets to B's remote, and vice versa.
+///
+/// Every method sends a command to the session's worker; commands run in the
+/// order they were sent.
+public struct RelaySession: Sendable {
+    /// The id given at creation.
+    public let id: MediaSessionID
+    /// The local ports of each leg (to put in the SDP sent to that leg's side).
+    public let ports: RelaySessionPorts
+    /// The worker the session lives on.
+    public let worker: MediaWorker
+
+    init(id: MediaSessionID, ports: RelaySessionPorts, worker: MediaWorker) {
+        self.id = id
+        self.ports = ports
+        self.worker = worker
+    }
+
+    /// Sets where `leg`'s media goes before any packet arrives (from SDP).
+    /// `rtcp` defaults to the RTP address with port + 1 (RFC 3550). Forgets a
+    /// previous latch: the next packet from that leg latches again.
+    public func setRemote(_ leg: RelayLeg, rtp: MediaEndpoint, rtcp: MediaEndpoint? = nil) async throws {
+        let rtpAddress = try SocketAddress(rtp)
+        let rtcpAddress = try SocketAddress(rtcp ?? MediaEndpoint(host: rtp.host, port: rtp.port + 1))
+        let id = self.id
+        try await worker.perform { loop in
+            try loop.session(id).setRemote(leg, rtp: rtpAddress, rtcp: rtcpAddress)
+        }
+    }
+
+    /// Forgets `leg`'s remotes: nothing goes to that leg until a packet from it
+    /// is latched or `setRemote` is called.
+    public func clearRemote(_ leg: RelayLeg) async throws {
+        let id = self.id
+        try await worker.perform { loop in
+            try loop.session(id).setRemote(leg, rtp: nil, rtcp: nil)
+        }
+    }
+
+    /// Turns rtcp-mux (RFC 5761) on or off for `leg`: its RTCP then shares
+    /// the RTP socket and remote.
+    public func setRTCPMux(_ leg: RelayLeg, _ enabled: Bool) async throws {
+        let id = self.id
+        try await worker.perform { loop in
+            try loop.session(id).leg(leg).rtcpMux = enabled
+        }
+    }
+
+    /// Allows or forbids following a new source after latching.
+    public func setAllowRelatch(_ allowed: Bool) async throws {
+        let id = self.id
+        try await worker.perform { loop in
+            try loop.session(id).options.allowRelatch = allowed
+        }
+    }
+
+    /// A snapshot of the session's counters, remotes and last-packet times.
+    public func stats() async throws -> RelaySessionStats {
+        let id = self.id
+        return try await worker.perform { loop in try loop.session(id).stats() }
+    }
+
+    /// Closes the session's sockets and frees its ports, without waiting.
+    /// Idempotent; safe after the worker stopped (which released it already).
+    public func release() {
+        let id = self.id
+        worker.post { loop in loop?.release(id) }
+    }
+
+    /// Like `release()`, and returns once the sockets are closed and the
+    /// ports freed. Returns false if the session was already gone.
+    @discardableResult
+    public func releaseAndWait() async -> Bool {
+        let id = self.id
+        return (try? await worker.perform { loop in loop.release(id) }) ?? false
+    }
+
+    /// Attaches processing to one side of a leg. `make` runs on the worker
+    /// thread (processing objects live there).
+    func attach(_ leg: RelayLeg, _ side: MediaUnitSide, _ make: @escaping @Sendable () -> MediaAttachment) async throws {
+        let id = self.id
+        try await worker.perform { loop in
+            let core = try loop.session(id).leg(leg)
+            let unit = side == .input ? core.input : core.output
+            switch make() {
+            case .processor(let p): unit.attach(p)
+            case .output(let o): unit.attach(o)
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+/// Ports a relay session was given, per leg (RTCP is always RTP + 1).
+public struct RelayLegPorts: Sendable, Hashable {
+    /// The RTP port (even).
+    public let rtp: Int
+    /// The RTCP port (RTP + 1).
+    public var rtcp: Int { rtp + 1 }
+
+    public init(rtp: Int) { self.rtp = rtp }
+}
+
+/// Where a relay session's legs listen.
+public struct RelaySessionPorts: Sendable, Hashable {
+    /// Leg A's ports (put them in the SDP sent to A's side).
+    public let a: RelayLegPorts
+    /// Leg B's ports.
+    public let b: RelayLegPorts
+
+    public init(a: RelayLegPorts, b: RelayLegPorts) {
+        self.a = a
+        self.b = b
+    }
+
+    public subscript(leg: RelayLeg) -> RelayLegPorts { leg == .a ? a : b }
+}
+
+/// Per-session relay behaviour.
+public struct RelaySessionOptions: Sendable, Hashable {
+    /// After latching, follow a new source instead of dropping its packets
+    /// (conf: media re-latching). Off by default: packets from other sources
+    /// are dropped and counted.
+    public var allowRelatch: Bool
+    /// rtcp-mux (RFC 5761) per leg: that leg's RTCP shares its RTP socket.
+    public var rtcpMuxA: Bool
+    /// rtcp-mux for leg B.
+    public var rtcpMuxB: Bool
+
+    public init(allowRelatch: Bool = false, rtcpMuxA: Bool = false, rtcpMuxB: Bool = false) {
+        self.allowRelatch = allowRelatch
+        self.rtcpMuxA = rtcpMuxA
+        self.rtcpMuxB = rtcpMuxB
+    }
+
+    func rtcpMux(_ leg: RelayLeg) -> Bool { leg == .a ? rtcpMuxA : rtcpMuxB }
+}

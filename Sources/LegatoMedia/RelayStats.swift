@@ -1,0 +1,71 @@
+/// Counters of one stream (RTP or RTCP) of one leg. "In" is what the leg's
+/// remote sent to Legato; "out" is what Legato sent to the leg's remote.
+public struct RelayStreamStats: Sendable, Equatable {
+    /// Packets received on the leg's socket (accepted or not).
+    public var packetsIn: UInt64 = 0
+    public var bytesIn: UInt64 = 0
+    /// Packets sent towards the leg's remote.
+    public var packetsOut: UInt64 = 0
+    public var bytesOut: UInt64 = 0
+    /// Packets dropped because they came from a source other than the latched remote.
+    public var droppedForeignSource: UInt64 = 0
+    /// Packets received but not forwarded because the other leg has no remote yet.
+    public var droppedNoDestination: UInt64 = 0
+    /// Packets the kernel refused to send towards this leg's remote (socket buffer full).
+    public var droppedSendFailure: UInt64 = 0
+    /// Packets dropped by attached processing.
+    public var droppedByProcessing: UInt64 = 0
+    /// When the last packet was received from this leg (monotonic clock, measured once per wakeup).
+    public var lastPacketAt: ContinuousClock.Instant?
+
+    public init() {}
+
+    /// All drops that happened on packets received from this leg.
+    public var droppedIn: UInt64 { droppedForeignSource + droppedNoDestination + droppedByProcessing }
+}
+
+/// Counters and state of one leg.
+public struct RelayLegStats: Sendable, Equatable {
+    /// RTP counters.
+    public var rtp = RelayStreamStats()
+    /// RTCP counters (demultiplexed under rtcp-mux).
+    public var rtcp = RelayStreamStats()
+    /// The remote the leg's RTP goes to (set by `setRemote` or latched), if any.
+    public var rtpRemote: MediaEndpoint?
+    /// The remote the leg's RTCP goes to, if any (the RTP remote when rtcp-mux is on).
+    public var rtcpRemote: MediaEndpoint?
+    /// True once the RTP remote was latched from a received packet.
+    public var rtpLatched = false
+    public var rtcpLatched = false
+
+    public init() {}
+
+    public subscript(stream: MediaStream) -> RelayStreamStats {
+        get { stream == .rtp ? rtp : rtcp }
+        set { if stream == .rtp { rtp = newValue } else { rtcp = newValue } }
+    }
+
+    /// The later of the RTP and RTCP last-packet times (for an RTP-timeout watchdog).
+    public var lastPacketAt: ContinuousClock.Instant? {
+        switch (rtp.lastPacketAt, rtcp.lastPacketAt) {
+        case let (x?, y?): return max(x, y)
+        case let (x?, nil): return x
+        case let (nil, y): return y
+        }
+    }
+}
+
+/// A snapshot of a relay session's counters.
+public struct RelaySessionStats: Sendable, Equatable {
+    /// Leg A.
+    public var a = RelayLegStats()
+    /// Leg B.
+    public var b = RelayLegStats()
+
+    public init() {}
+
+    public subscript(leg: RelayLeg) -> RelayLegStats {
+        get { leg == .a ? a : b }
+        set { if leg == .a { a = newValue } else { b = newValue } }
+    }
+}
