@@ -34,11 +34,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "LegatoCall", dependencies: [
-            "LegatoSIP", "LegatoConfig",
+            "LegatoSIP", "LegatoConfig", "LegatoSDP", "LegatoMedia",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "legato", dependencies: [
-            "LegatoCall", "LegatoSIP", "LegatoConfig",
+            "LegatoCall", "LegatoSIP", "LegatoConfig", "LegatoMedia",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

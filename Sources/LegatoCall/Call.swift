@@ -133,6 +133,16 @@ public final class Call {
         try apply(.answer, method: "answerDirect", headers: extraHeaders, body: sdp)
     }
 
+    /// Answers with an SDP Legato built (relay mode: media anchored in Legato).
+    func answerAnchored(sdp: SIPBody, extraHeaders: [SIPHeader] = []) throws(CallError) {
+        try apply(.answer, method: "answer", headers: extraHeaders, body: sdp)
+    }
+
+    /// Sends 183 with an SDP Legato built (relay mode early media).
+    func startEarlyMediaAnchored(sdp: SIPBody, extraHeaders: [SIPHeader] = []) throws(CallError) {
+        try apply(.earlyMedia, method: "startEarlyMedia", headers: extraHeaders, body: sdp)
+    }
+
     /// Rejects an unanswered inbound call with `code` (300–699).
     public func reject(code: Int = 486, reason: String? = nil, extraHeaders: [SIPHeader] = []) throws(CallError) {
         try CallInputRules.validateRejectCode(code)

@@ -25,10 +25,26 @@ extension ConfigLoader {
         return signalling
     }
 
-    /// `media:` — the default media mode.
+    /// `media:` — the default media mode and the relay's address, ports and workers.
     static func readMedia(_ section: MappingReader) -> MediaConfig {
-        section.checkKeys(["mode"])
-        return MediaConfig(mode: section.choice("mode", of: MediaMode.allModes) ?? .direct)
+        section.checkKeys(["mode", "address", "port_min", "port_max", "workers"])
+        var media = MediaConfig(mode: section.choice("mode", of: MediaMode.allModes) ?? .direct)
+        if let address = section.string("address") {
+            if IPAddressLiteral.isIPv4(address) || IPAddressLiteral.isIPv6(address) {
+                media.address = address
+            } else {
+                section.report("'\(address)' is not an IPv4 or IPv6 address", key: "address")
+            }
+        }
+        let low = section.integer("port_min", in: 1024...65534) ?? media.portRange.lowerBound
+        let high = section.integer("port_max", in: 1025...65535) ?? media.portRange.upperBound
+        if high - low >= 3 {
+            media.portRange = low...high
+        } else {
+            section.report("port_max must be at least port_min + 3 (two RTP/RTCP pairs)", key: "port_max")
+        }
+        if let workers = section.integer("workers", in: 0...256) { media.workers = workers }
+        return media
     }
 }
 

@@ -99,8 +99,20 @@ public enum MediaMode: String, Sendable, Equatable {
 public struct MediaConfig: Sendable, Equatable {
     /// Mode used by routes that do not name one.
     public var mode: MediaMode
+    /// Address relay sockets bind and Legato's SDP announces (relay mode).
+    public var address: String
+    /// Ports for relay RTP/RTCP pairs (RTP even, RTCP = RTP + 1).
+    public var portRange: ClosedRange<Int>
+    /// Media worker threads; 0 = cores − 1 (at least 1).
+    public var workers: Int
 
-    public init(mode: MediaMode = .direct) { self.mode = mode }
+    public init(mode: MediaMode = .direct, address: String = "127.0.0.1",
+                portRange: ClosedRange<Int> = 30000...39999, workers: Int = 0) {
+        self.mode = mode
+        self.address = address
+        self.portRange = portRange
+        self.workers = workers
+    }
 }
 
 /// Which X-headers may cross from one leg to the other. Patterns are regular

@@ -1,6 +1,7 @@
 import Logging
 import LegatoCall
 import LegatoConfig
+import LegatoMedia
 import LegatoSIP
 
 /// The running daemon: listeners, the call engine and the default router,
@@ -11,6 +12,7 @@ final class Daemon {
     let logger: Logger
     private var endpoints: [SIPEndpoint] = []
     private var engine: CallEngine?
+    private var media: MediaWorkerPool?
     private var stopWaiters: [CheckedContinuation<Void, Never>] = []
     private var stopping = false
     private var stopped = false
@@ -22,7 +24,14 @@ final class Daemon {
 
     /// Binds every listener and starts taking calls.
     func start() throws {
-        let router = try ConfigRouter(configuration: configuration, logger: logger)
+        if configuration.usesRelay {
+            let workers = configuration.media.workers > 0 ? configuration.media.workers : MediaWorkerPool.defaultWorkerCount
+            media = try MediaWorkerPool(workerCount: workers, portRange: configuration.media.portRange)
+            logger.info("legato.media", metadata: ["media.address": "\(configuration.media.address)",
+                                                   "media.ports": "\(configuration.media.portRange)",
+                                                   "media.workers": "\(workers)"])
+        }
+        let router = try ConfigRouter(configuration: configuration, media: media, logger: logger)
         var listeners: [CallEngine.Listener] = []
         for listener in configuration.listeners {
             let host = listener.isIPv6 ? "[\(listener.address)]" : listener.address
@@ -74,6 +83,10 @@ final class Daemon {
         await engine.waitUntilIdle()
         deadline.cancel()
         for endpoint in endpoints { await endpoint.shutdown() }
+        if let media {
+            logger.info("legato.media-stopping", metadata: ["media.ports.allocated": "\(media.allocatedPortPairs)"])
+            media.shutdown()
+        }
         finish()
     }
 
@@ -89,5 +102,12 @@ final class Daemon {
         let waiters = stopWaiters
         stopWaiters.removeAll()
         for waiter in waiters { waiter.resume() }
+    }
+}
+
+extension LegatoConfiguration {
+    /// True when a route bridges in relay mode (the daemon then starts media workers).
+    var usesRelay: Bool {
+        routes.contains { if case .bridge(let b) = $0.action { return b.mode == .relay } else { return false } }
     }
 }

@@ -35,6 +35,12 @@ private let trunkAndRoute = """
         #expect(config.routes.first?.action == .bridge(.init(trunk: "local", mode: .direct)))
     }
 
+    @Test func relayExampleLoads() throws {
+        let config = try ConfigLoader.load(path: packageRoot + "/conf/examples/relay.conf")
+        #expect(config.media == MediaConfig(mode: .relay, address: "127.0.0.1", portRange: 30000...30999, workers: 0))
+        #expect(config.routes.first?.action == .bridge(.init(trunk: "local", mode: .relay)))
+    }
+
     @Test func unreadableFileIsAFileLevelError() {
         let error = #expect(throws: ConfigErrors.self) { try ConfigLoader.load(path: "/nonexistent/legato.conf") }
         #expect(error?.errors.count == 1)
@@ -135,5 +141,39 @@ private let trunkAndRoute = """
                                                       tlsKey: "/etc/legato/key.pem", tlsPort: 5061))
         #expect(config.listeners[1].port == 5071)
         #expect(config.listeners[1].tlsPort == 5071)
+    }
+}
+
+@Suite struct MediaSectionTests {
+    static let base = """
+    listeners:
+      - address: 127.0.0.1
+    trunks:
+      t: { uri: "sip:127.0.0.1:5080" }
+    routes:
+      - action: bridge
+        trunk: t
+    """
+
+    @Test func mediaRelaySettingsParse() throws {
+        let text = Self.base + "\nmedia:\n  mode: relay\n  address: \"::1\"\n  port_min: 31000\n  port_max: 31999\n  workers: 2\n"
+        let config = try ConfigLoader.parse(text, path: "m.conf")
+        #expect(config.media == MediaConfig(mode: .relay, address: "::1", portRange: 31000...31999, workers: 2))
+    }
+
+    @Test func mediaDefaults() throws {
+        let config = try ConfigLoader.parse(Self.base, path: "m.conf")
+        #expect(config.media == MediaConfig())
+    }
+
+    @Test func badMediaAddressAndRangeAreReportedWithTheirKeys() {
+        let text = Self.base + "\nmedia:\n  address: example.invalid\n  port_min: 32000\n  port_max: 32001\n"
+        do {
+            _ = try ConfigLoader.parse(text, path: "m.conf")
+            Issue.record("expected errors")
+        } catch {
+            #expect(error.errors.map(\.key) == ["media.address", "media.port_max"])
+            #expect(error.errors.first?.line == 9)
+        }
     }
 }

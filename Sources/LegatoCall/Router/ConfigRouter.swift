@@ -1,5 +1,6 @@
 import Logging
 import LegatoConfig
+import LegatoMedia
 import LegatoSIP
 
 /// The default scenario: routes each inbound call by the conf's routes and
@@ -12,9 +13,14 @@ public final class ConfigRouter: Scenario {
     private let routeFilters: [String: HeaderFilter]
     private let defaultNoAnswerTimeout: Double
     private let logger: Logger
+    private let media: MediaWorkerPool?
+    private let mediaAddress: String
 
-    /// Compiles the configuration's routes and header policies.
-    public init(configuration: LegatoConfiguration, logger: Logger) throws {
+    /// Compiles the configuration's routes and header policies. `media` runs
+    /// relay-mode routes; without it they are refused with 488.
+    public init(configuration: LegatoConfiguration, media: MediaWorkerPool? = nil, logger: Logger) throws {
+        self.media = media
+        mediaAddress = configuration.media.address
         table = try RouteTable(configuration.routes)
         trunks = configuration.trunks
         trunkFilters = try configuration.trunks.mapValues { try HeaderFilter($0.headers) }
@@ -53,12 +59,6 @@ public final class ConfigRouter: Scenario {
             inbound.refuse(code: 500)
             return
         }
-        if bridge.mode == .relay {
-            // The media engine (answer with media anchored) is not built yet.
-            inbound.logger.warning("route.relay-unavailable", metadata: ["route": "\(route.route.name)"])
-            inbound.refuse(code: 488, reason: "Relay Mode Not Available")
-            return
-        }
         let user = RouteTable.expand(bridge.user, user: alerting.destination, captures: route.captures)
         let uri = URIParts.withTransport(URIParts.replacingUser(in: trunk.uri, with: user), trunk.transport.rawValue)
         let filter = routeFilters[route.route.name] ?? trunkFilters[bridge.trunk]
@@ -67,6 +67,16 @@ public final class ConfigRouter: Scenario {
             callerid: alerting.callerid, displayName: alerting.displayName.isEmpty ? nil : alerting.displayName,
             headers: headers, offer: inbound.remoteSession, maxForwards: alerting.maxForwards - 1,
             noAnswerTimeout: bridge.noAnswerTimeout ?? defaultNoAnswerTimeout)
+        if bridge.mode == .relay {
+            guard let media else {
+                inbound.logger.warning("route.relay-unavailable", metadata: ["route": "\(route.route.name)"])
+                inbound.refuse(code: 488, reason: "Relay Mode Not Available")
+                return
+            }
+            RelayBridge.start(inbound: inbound, uri: uri, options: options, engine: engine, media: media,
+                              address: mediaAddress)
+            return
+        }
         let outbound: Call
         do {
             outbound = try engine.callSIP(uri, options: options)

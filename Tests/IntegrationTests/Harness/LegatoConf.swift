@@ -31,6 +31,8 @@ struct LegatoConf {
     /// handling, and on a shared two-core machine a parallel build alone can
     /// make the debug daemon's loop lag past the threshold and shed a call.
     var overloadLagMilliseconds: Int? = 0
+    /// `media:` lines after `mode: direct` is replaced (e.g. relay settings), as YAML.
+    var mediaSection: [String]? = nil
     /// More listeners, as YAML list items (each starting with "  - address: …").
     var extraListeners: [String] = []
     var trunks: [Trunk] = []
@@ -65,7 +67,7 @@ struct LegatoConf {
         if let overloadLagMilliseconds { lines.append("  overload_lag_ms: \(overloadLagMilliseconds)") }
         lines += [
             "media:",
-            "  mode: direct",
+        ] + (mediaSection ?? ["  mode: direct"]) + [
             "trunks:",
         ]
         for trunk in trunks {

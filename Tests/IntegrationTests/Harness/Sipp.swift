@@ -38,6 +38,8 @@ struct SippOptions {
     var timeLimit: Duration = .seconds(45)
     /// Local address sipp binds and, for a caller, the address of Legato it sends to.
     var localIP = "127.0.0.1"
+    /// More sipp arguments (e.g. `-rtp_echo`).
+    var extraArguments: [String] = []
 
     /// A caller of Legato on the test's caller ports.
     static func uac(_ scenario: String, _ ports: PortBlock, service: String = "1000",
@@ -138,6 +140,7 @@ final class SippProcess: @unchecked Sendable {
         if let limit = options.limit { arguments += ["-l", "\(limit)"] }
         if let pause = options.pauseMilliseconds { arguments += ["-d", "\(pause)"] }
         for (key, value) in options.keys.sorted(by: { $0.key < $1.key }) { arguments += ["-key", key, value] }
+        arguments += options.extraArguments
         if let remote = options.remotePort {
             let host = options.localIP.contains(":") ? "[\(options.localIP)]" : options.localIP
             arguments.append("\(host):\(remote)")

@@ -1,0 +1,125 @@
+import Logging
+import LegatoMedia
+import LegatoSDP
+import LegatoSIP
+
+/// Bridges an inbound call to a new outbound call with media anchored in
+/// Legato (relay mode, VoxEngine's `answer`): one relay session per bridged
+/// call, leg A facing the caller and leg B the callee. Each side sees only
+/// Legato's address and ports in the SDP; everything else of the SDP
+/// (codecs, fmtp, direction, telephone-event) passes through.
+///
+/// Scope today: plain RTP, the first media section relayed (other sections
+/// are answered with port 0), offer in the INVITE (a delayed offer is refused
+/// with 488). SRTP, re-INVITE, watchdog and early-media timeout come with the
+/// rest of the media-engine issue.
+@SIPActor
+enum RelayBridge {
+    private static var nextSessionNumber: UInt64 = 0
+
+    static func start(inbound: Call, uri: String, options: CallSIPOptions, engine: CallEngine,
+                      media: MediaWorkerPool, address: String) {
+        guard let body = inbound.remoteSession, body.isSDP, let offer = try? SDPParser.parse(body.text),
+              !offer.media.isEmpty else {
+            inbound.refuse(code: 488, reason: "Relay Needs An SDP Offer",
+                           headers: [SIPHeader(name: "Accept", value: "application/sdp")])
+            return
+        }
+        nextSessionNumber += 1
+        let sessionID = MediaSessionID(nextSessionNumber)
+        Task { @SIPActor in
+            let session: RelaySession
+            do {
+                session = try await media.createRelaySession(id: sessionID, address: address)
+            } catch {
+                inbound.logger.error("relay.no-session", metadata: ["error": "\(error)"])
+                inbound.refuse(code: 503, reason: "No Media Ports")
+                return
+            }
+            guard inbound.state == .alerting else {
+                session.release()
+                return
+            }
+            inbound.logger.debug("relay.session", metadata: ["media.session": "\(sessionID)",
+                                                            "media.ports.a": "\(session.ports.a.rtp)",
+                                                            "media.ports.b": "\(session.ports.b.rtp)"])
+            setRemote(session, .a, from: offer)
+            var outboundOptions = options
+            outboundOptions.offer = SIPBody(contentType: "application/sdp",
+                                            text: rewrite(offer, address: address, ports: session.ports.b).text)
+            let outbound: Call
+            do {
+                outbound = try engine.callSIP(uri, options: outboundOptions)
+            } catch {
+                session.release()
+                inbound.logger.error("route.call-failed", metadata: ["error": "\(error)"])
+                inbound.refuse(code: 500)
+                return
+            }
+            wire(inbound: inbound, outbound: outbound, session: session, address: address)
+        }
+    }
+
+    private static func wire(inbound: Call, outbound: Call, session: RelaySession, address: String) {
+        outbound.addEventListener(.ringing) { [weak inbound] event in
+            guard let inbound, case .ringing(_, _, let early) = event else { return }
+            if let early, let sdp = try? SDPParser.parse(early.text) {
+                setRemote(session, .b, from: sdp)
+                try? inbound.startEarlyMediaAnchored(sdp: body(rewrite(sdp, address: address, ports: session.ports.a)))
+            } else {
+                try? inbound.ring()
+            }
+        }
+        outbound.addEventListener(.connected) { [weak inbound, weak outbound] _ in
+            guard let outbound else { return }
+            guard let inbound, inbound.state == .alerting,
+                  let answer = outbound.remoteSession.flatMap({ try? SDPParser.parse($0.text) }) else {
+                try? outbound.hangup()
+                inbound?.refuse(code: 488, reason: "Callee Sent No Usable SDP")
+                session.release()
+                return
+            }
+            setRemote(session, .b, from: answer)
+            do {
+                try inbound.answerAnchored(sdp: body(rewrite(answer, address: address, ports: session.ports.a)))
+            } catch {
+                inbound.refuse(code: 500)
+                try? outbound.hangup()
+                session.release()
+            }
+        }
+        outbound.addEventListener(.failed) { [weak inbound] event in
+            session.release()
+            guard let inbound, inbound.state == .alerting, case .failed(_, let code, let reason) = event else { return }
+            let mapped = FailureMapping.inbound(forOutbound: code, reason: reason)
+            inbound.refuse(code: mapped.code, reason: mapped.reason)
+        }
+        outbound.addEventListener(.disconnected) { [weak inbound] _ in
+            session.release()
+            try? inbound?.hangup()
+        }
+        inbound.addEventListener(.disconnected) { [weak outbound] _ in
+            session.release()
+            try? outbound?.hangup()
+        }
+    }
+
+    /// Points leg `leg` of the session at the first media section of `sdp`.
+    private static func setRemote(_ session: RelaySession, _ leg: RelayLeg, from sdp: SessionDescription) {
+        guard let section = sdp.media.first, section.port > 0, let host = sdp.connectionAddress(of: 0) else { return }
+        let rtcpPort = section.attributes("rtcp").first.flatMap { Int($0.split(separator: " ").first ?? "") }
+        let rtp = MediaEndpoint(host: host, port: section.port)
+        let rtcp = MediaEndpoint(host: host, port: rtcpPort ?? section.port + 1)
+        Task { try? await session.setRemote(leg, rtp: rtp, rtcp: rtcp) }
+    }
+
+    private static func rewrite(_ sdp: SessionDescription, address: String, ports: RelayLegPorts) -> SessionDescription {
+        var addresses: [RelayAddress?] = Array(repeating: nil, count: sdp.media.count)
+        addresses[0] = RelayAddress(address: address, rtpPort: ports.rtp, rtcpPort: ports.rtcp)
+        return sdp.rewrittenForRelay(addresses: addresses, origin: address, version: 1)
+    }
+
+    private static func body(_ sdp: SessionDescription) -> SIPBody {
+        SIPBody(contentType: "application/sdp", text: sdp.text)
+    }
+}

@@ -1,0 +1,81 @@
+import Testing
+
+extension Integration {
+    /// Relay mode (`answer`): media anchored in Legato.
+    @Suite("Relay media")
+    struct RelayMedia {
+        @Test("relay mode: each side sees only Legato's media address, and RTP crosses both ways byte for byte")
+        func rtpCrossesTheRelayBothWays() async throws {
+            let test = try TestContext()
+            let relayLow = test.ports.base + 20_000
+            var conf = test.conf()
+            conf.mediaSection = ["  mode: relay", "  address: 127.0.0.1",
+                                 "  port_min: \(relayLow)", "  port_max: \(relayLow + 19)"]
+            let callerMedia = try UDPSocket(port: test.ports.spare)
+            var uac = test.uac("uac-relay-media.xml")
+            uac.keys = ["rtp_port": "\(test.ports.spare)"]
+            var uas = test.uas("uas-answer.xml")
+            uas.extraArguments = ["-rtp_echo"]
+
+            let (caller, callee, echoed, legatoPort) = try await withLegato(conf, artifacts: test.artifacts) { legato in
+                let callee = try await SippProcess.start(uas, artifacts: test.artifacts)
+                let callerProcess = try await SippProcess.start(uac, artifacts: test.artifacts)
+                // Legato's port for the caller, from the 200 the caller received.
+                var legatoPort: Int?
+                _ = await waitUntil(timeout: .seconds(10)) {
+                    legatoPort = callerProcess.trace.responses(to: "INVITE", .received, code: 200).first
+                        .flatMap { RelayMedia.audioPort(in: $0.body) }
+                    return legatoPort != nil
+                }
+                var echoed: [[UInt8]] = []
+                var sent: [[UInt8]] = []
+                if let legatoPort {
+                    for sequence in 0..<5 {
+                        let packet = RelayMedia.rtpPacket(sequence: UInt16(sequence))
+                        sent.append(packet)
+                        try callerMedia.send(packet, toPort: legatoPort)
+                        if let back = callerMedia.receive(timeout: .seconds(2)) { echoed.append(back.bytes) }
+                    }
+                }
+                let caller = try await callerProcess.finish()
+                let calleeResult = try await callee.finish(within: .seconds(15))
+                try await legato.expectNoCallsLeft()
+                // Both legs' port pairs went back to the pool when the call ended.
+                #expect(legato.log.contains("media.ports.allocated=0 "), "log \(legato.logPath)")
+                #expect(echoed == sent, "RTP sent to Legato's port \(legatoPort.map(String.init) ?? "none") did not come back intact")
+                return (caller, calleeResult, echoed, legatoPort)
+            }
+            expectSuccess(caller)
+            expectSuccess(callee)
+            #expect(echoed.count == 5)
+            let port = try #require(legatoPort)
+            #expect((relayLow...(relayLow + 19)).contains(port))
+            // The callee's offer points at Legato's other leg, never at the caller's media port.
+            let invite = try #require(callee.trace.requests("INVITE", .received).first)
+            let calleeSide = try #require(RelayMedia.audioPort(in: invite.body))
+            #expect((relayLow...(relayLow + 19)).contains(calleeSide))
+            #expect(calleeSide != port)
+            #expect(!invite.body.contains("m=audio \(test.ports.spare) "), "\(invite.body)")
+            #expect(invite.body.contains("a=rtpmap:101 telephone-event/8000"), "codecs pass through: \(invite.body)")
+            // ... and the caller's answer points at Legato, not at the callee's media port.
+            let ok = try #require(caller.trace.responses(to: "INVITE", .received, code: 200).first)
+            #expect(!ok.body.contains("m=audio \(test.ports.uasMedia) "), "\(ok.body)")
+        }
+
+        /// The port of the first `m=audio` line of an SDP body.
+        static func audioPort(in body: String) -> Int? {
+            for line in body.split(whereSeparator: \.isNewline) where line.hasPrefix("m=audio ") {
+                return Int(line.split(separator: " ")[1])
+            }
+            return nil
+        }
+
+        /// A 172-byte PCMU RTP packet with a recognisable payload.
+        static func rtpPacket(sequence: UInt16) -> [UInt8] {
+            var packet: [UInt8] = [0x80, 0x00, UInt8(sequence >> 8), UInt8(sequence & 0xFF),
+                                   0, 0, UInt8(sequence), 0xA0, 0x12, 0x34, 0x56, 0x78]
+            packet += (0..<160).map { UInt8(truncatingIfNeeded: Int($0) &* 7 &+ Int(sequence)) }
+            return packet
+        }
+    }
+}
