@@ -28,15 +28,26 @@ public enum Bridge {
                 try? outbound.hangup()
             }
         }
+        linkEnds(inbound: inbound, outbound: outbound)
+    }
+
+    /// Ends each side when the other ends: an outbound failure rejects the
+    /// unanswered inbound call with the mapped code (`FailureMapping`), a
+    /// hang-up on either side hangs up the other. `onEnd` runs at each end
+    /// event (relay mode releases its media session there; it must be idempotent).
+    static func linkEnds(inbound: Call, outbound: Call, onEnd: @escaping @SIPActor () -> Void = {}) {
         outbound.addEventListener(.failed) { [weak inbound] event in
+            onEnd()
             guard let inbound, inbound.state == .alerting, case .failed(_, let code, let reason) = event else { return }
             let mapped = FailureMapping.inbound(forOutbound: code, reason: reason)
             inbound.refuse(code: mapped.code, reason: mapped.reason)
         }
         outbound.addEventListener(.disconnected) { [weak inbound] _ in
+            onEnd()
             try? inbound?.hangup()
         }
         inbound.addEventListener(.disconnected) { [weak outbound] _ in
+            onEnd()
             try? outbound?.hangup()
         }
     }

@@ -88,20 +88,7 @@ enum RelayBridge {
                 session.release()
             }
         }
-        outbound.addEventListener(.failed) { [weak inbound] event in
-            session.release()
-            guard let inbound, inbound.state == .alerting, case .failed(_, let code, let reason) = event else { return }
-            let mapped = FailureMapping.inbound(forOutbound: code, reason: reason)
-            inbound.refuse(code: mapped.code, reason: mapped.reason)
-        }
-        outbound.addEventListener(.disconnected) { [weak inbound] _ in
-            session.release()
-            try? inbound?.hangup()
-        }
-        inbound.addEventListener(.disconnected) { [weak outbound] _ in
-            session.release()
-            try? outbound?.hangup()
-        }
+        Bridge.linkEnds(inbound: inbound, outbound: outbound) { session.release() }
     }
 
     /// Points leg `leg` of the session at the first media section of `sdp`.
