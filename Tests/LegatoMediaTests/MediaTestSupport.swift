@@ -111,12 +111,14 @@ func waitUntil(timeout: Duration = .seconds(3), _ condition: () async throws -> 
     return try await condition()
 }
 
-/// Open fds of this process that are sockets, eventfds or epoll instances —
-/// the kinds media workers open. Files other tests open (e.g. SRTP's
-/// randomness source) are not counted, so parallel suites cannot disturb it.
-func openMediaFDCount() -> Int {
+/// Open sockets of this process bound to a local port in `ports` (UDP, IPv4
+/// and IPv6), found by matching /proc/self/fd socket inodes against
+/// /proc/net/udp{,6}. Unlike a count of all fds it cannot be disturbed by
+/// other suites running in the same test process.
+func openSocketCount(inPorts ports: ClosedRange<Int>) -> Int {
+    var inodes = Set<Substring>()
     guard let dir = opendir("/proc/self/fd") else { return -1 }
-    var count = 0
+    var texts: [String] = []
     while let entry = readdir(dir) {
         let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
@@ -125,9 +127,24 @@ func openMediaFDCount() -> Int {
         var target = [CChar](repeating: 0, count: 256)
         let n = readlink("/proc/self/fd/\(name)", &target, target.count - 1)
         guard n > 0 else { continue }
-        let text = String(decoding: target[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        if text.hasPrefix("socket:") || text.hasPrefix("anon_inode:") { count += 1 }
+        texts.append(String(decoding: target[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
     closedir(dir)
+    for text in texts where text.hasPrefix("socket:[") {
+        inodes.insert(Substring(text.dropFirst("socket:[".count).dropLast()))
+    }
+    var count = 0
+    for table in ["/proc/net/udp", "/proc/net/udp6"] {
+        guard let file = fopen(table, "r") else { continue }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 512)
+        while fgets(&line, Int32(line.count), file) != nil {
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let fields = text.split(separator: " ")
+            guard fields.count > 9, let colon = fields[1].lastIndex(of: ":"),
+                  let port = Int(fields[1][fields[1].index(after: colon)...], radix: 16) else { continue }
+            if ports.contains(port), inodes.contains(fields[9]) { count += 1 }
+        }
+    }
     return count
 }

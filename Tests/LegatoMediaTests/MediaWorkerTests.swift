@@ -82,14 +82,13 @@ extension MediaSocketTests {
             #expect(ran.withLock { $0 })
         }
 
-        @Test func aStoppedPoolLeavesNoFileDescriptors() async throws {
-            let before = openMediaFDCount()
+        @Test func aStoppedPoolLeavesNoSockets() async throws {
             do {
                 let pool = try MediaWorkerPool(workerCount: 2, portRange: 43500...43599)
                 _ = try await pool.createRelaySession(id: 1, address: "127.0.0.1")
                 pool.shutdown()
             }
-            #expect(try await waitUntil { openMediaFDCount() == before })
+            #expect(try await waitUntil { openSocketCount(inPorts: 43500...43599) == 0 })
         }
 
         @Test func eventsArriveThroughTheClosureGivenAtCreation() async throws {

@@ -270,22 +270,23 @@ extension MediaSocketTests {
             defer { pool.shutdown() }
             // Warm up (lazy runtime/allocator fds), then take the baseline.
             try await pool.createRelaySession(id: 0, address: "127.0.0.1").releaseAndWait()
-            let baseline = openMediaFDCount()
+            let range = 42300...42399
+            let baseline = openSocketCount(inPorts: range)
+            #expect(baseline == 0)
             for i in 1...1000 {
                 let session = try await pool.createRelaySession(id: MediaSessionID(UInt64(i)), address: i % 2 == 0 ? "127.0.0.1" : "::1")
                 #expect(pool.allocatedPortPairs == 2)
                 // The count sees a live session's four sockets.
-                if i == 1 { #expect(openMediaFDCount() == baseline + 4) }
+                if i == 1 { #expect(openSocketCount(inPorts: range) == 4) }
                 #expect(await session.releaseAndWait())
             }
             #expect(pool.allocatedPortPairs == 0)
-            // One fd leaked per cycle would show as 1,000 here.
-            #expect(try await waitUntil { openMediaFDCount() == baseline })
+            // One socket leaked per cycle would show as 1,000 here.
+            #expect(try await waitUntil { openSocketCount(inPorts: range) == 0 })
             for worker in pool.workers { #expect(try await worker.sessionCount() == 0) }
         }
 
         @Test func everyTeardownPathFreesPorts() async throws {
-            let before = openMediaFDCount()
             do {
                 let pool = try MediaWorkerPool(workerCount: 2, portRange: 42400...42499)
                 // Fire-and-forget release.
@@ -316,7 +317,7 @@ extension MediaSocketTests {
                 s2.release()
                 #expect(await s2.releaseAndWait() == false)
             }
-            #expect(try await waitUntil { openMediaFDCount() == before })
+            #expect(try await waitUntil { openSocketCount(inPorts: 42400...42499) == 0 })
         }
 
         @Test func skipsPairsThatAreTakenByOthers() async throws {
