@@ -214,8 +214,6 @@ public final class Call {
                 leg.cancel(headers: outgoingHeaders)
             case .sendBye:
                 leg.bye(headers: outgoingHeaders)
-            case .startNoAnswerTimer:
-                startNoAnswerTimer()
             case .stopNoAnswerTimer:
                 noAnswerTimer?.cancel()
                 noAnswerTimer = nil

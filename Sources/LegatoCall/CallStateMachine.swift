@@ -32,7 +32,6 @@ public struct CallStateMachine: Equatable, Sendable {
         case sendCancel
         /// BYE the established dialog (sofia ACKs an unacknowledged 2xx first).
         case sendBye
-        case startNoAnswerTimer
         case stopNoAnswerTimer
         case fireRinging(status: Int)
         case fireConnected

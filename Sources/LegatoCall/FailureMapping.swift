@@ -1,3 +1,5 @@
+import LegatoSIP
+
 /// Maps the final failure of an outbound leg to the status Legato sends on the inbound leg.
 public enum FailureMapping {
     /// The status and reason for the inbound leg when the outbound leg failed with `code`.
@@ -11,14 +13,8 @@ public enum FailureMapping {
         switch code {
         case 401, 407: return (503, "Service Unavailable")
         case 300..<400: return (480, "Temporarily Unavailable")
-        case 400..<700: return (code, reason.isEmpty ? LegatoSIPReason.reason(code) : reason)
+        case 400..<700: return (code, reason.isEmpty ? SIPStatus.defaultReason(code) : reason)
         default: return (500, "Server Internal Error")
         }
     }
-}
-
-import LegatoSIP
-
-enum LegatoSIPReason {
-    static func reason(_ code: Int) -> String { SIPStatus.defaultReason(code) }
 }
