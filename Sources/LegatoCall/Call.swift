@@ -143,6 +143,12 @@ public final class Call {
         try apply(.earlyMedia, method: "startEarlyMedia", headers: extraHeaders, body: sdp)
     }
 
+    /// Fires a media watchdog event (relay legs).
+    func fireMediaEvent(_ event: CallEvent) {
+        logger.info(event.kind == .rtpStopped ? "call.rtp-stopped" : "call.rtp-resumed")
+        fire(event)
+    }
+
     /// Rejects an unanswered inbound call with `code` (300–699).
     public func reject(code: Int = 486, reason: String? = nil, extraHeaders: [SIPHeader] = []) throws(CallError) {
         try CallInputRules.validateRejectCode(code)

@@ -15,6 +15,8 @@ public enum CallEventKind: String, Sendable, Equatable, Hashable, CaseIterable {
     case disconnected = "Disconnected"
     case failed = "Failed"
     case stateChanged = "StateChanged"
+    case rtpStopped = "RtpStopped"
+    case rtpResumed = "RtpResumed"
 }
 
 /// An event of a `Call`, with its payload (VoxEngine `CallEvents.*`).
@@ -29,6 +31,10 @@ public enum CallEvent: Sendable, Equatable {
     case failed(headers: [SIPHeader], code: Int, reason: String)
     /// `state` changed.
     case stateChanged(old: CallState, new: CallState)
+    /// Relay legs: no RTP/RTCP from the remote side for `media.rtp_timeout`.
+    case rtpStopped
+    /// Relay legs: media came back after `rtpStopped`.
+    case rtpResumed
 
     /// The event's kind (its VoxEngine name as raw value).
     public var kind: CallEventKind {
@@ -38,6 +44,8 @@ public enum CallEvent: Sendable, Equatable {
         case .disconnected: return .disconnected
         case .failed: return .failed
         case .stateChanged: return .stateChanged
+        case .rtpStopped: return .rtpStopped
+        case .rtpResumed: return .rtpResumed
         }
     }
 
@@ -45,7 +53,7 @@ public enum CallEvent: Sendable, Equatable {
     public var headers: [SIPHeader] {
         switch self {
         case .ringing(_, let h, _), .connected(let h, _), .disconnected(let h, _, _, _, _), .failed(let h, _, _): return h
-        case .stateChanged: return []
+        case .stateChanged, .rtpStopped, .rtpResumed: return []
         }
     }
 }

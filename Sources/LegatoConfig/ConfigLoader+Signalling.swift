@@ -27,7 +27,7 @@ extension ConfigLoader {
 
     /// `media:` — the default media mode and the relay's address, ports and workers.
     static func readMedia(_ section: MappingReader) -> MediaConfig {
-        section.checkKeys(["mode", "address", "port_min", "port_max", "workers"])
+        section.checkKeys(["mode", "address", "port_min", "port_max", "workers", "rtp_timeout", "rtp_hangup_timeout"])
         var media = MediaConfig(mode: section.choice("mode", of: MediaMode.allModes) ?? .direct)
         if let address = section.string("address") {
             if IPAddressLiteral.isIPv4(address) || IPAddressLiteral.isIPv6(address) {
@@ -44,6 +44,10 @@ extension ConfigLoader {
             section.report("port_max must be at least port_min + 3 (two RTP/RTCP pairs)", key: "port_max")
         }
         if let workers = section.integer("workers", in: 0...256) { media.workers = workers }
+        if let timeout = section.number("rtp_timeout", minimum: 0, inclusive: false) { media.rtpTimeout = timeout }
+        if let timeout = section.number("rtp_hangup_timeout", minimum: 0, inclusive: true) {
+            media.rtpHangupTimeout = timeout
+        }
         return media
     }
 }

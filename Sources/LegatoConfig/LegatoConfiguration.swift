@@ -105,13 +105,20 @@ public struct MediaConfig: Sendable, Equatable {
     public var portRange: ClosedRange<Int>
     /// Media worker threads; 0 = cores − 1 (at least 1).
     public var workers: Int
+    /// Seconds without RTP/RTCP from a relayed leg before RtpStopped fires.
+    public var rtpTimeout: Double
+    /// Seconds without RTP/RTCP from a relayed leg before both legs are hung up; 0 = never.
+    public var rtpHangupTimeout: Double
 
     public init(mode: MediaMode = .direct, address: String = "127.0.0.1",
-                portRange: ClosedRange<Int> = 30000...39999, workers: Int = 0) {
+                portRange: ClosedRange<Int> = 30000...39999, workers: Int = 0,
+                rtpTimeout: Double = 7, rtpHangupTimeout: Double = 60) {
         self.mode = mode
         self.address = address
         self.portRange = portRange
         self.workers = workers
+        self.rtpTimeout = rtpTimeout
+        self.rtpHangupTimeout = rtpHangupTimeout
     }
 }
 

@@ -62,6 +62,35 @@ extension Integration {
             #expect(!ok.body.contains("m=audio \(test.ports.uasMedia) "), "\(ok.body)")
         }
 
+        @Test("relay mode: no RTP after the answer fires RtpStopped, then rtp_hangup_timeout hangs up both legs")
+        func silentCallIsHungUpByTheRTPWatchdog() async throws {
+            let test = try TestContext()
+            let relayLow = test.ports.base + 20_000
+            var conf = test.conf()
+            conf.mediaSection = ["  mode: relay", "  address: 127.0.0.1",
+                                 "  port_min: \(relayLow)", "  port_max: \(relayLow + 19)",
+                                 "  rtp_timeout: 1", "  rtp_hangup_timeout: 3"]
+            var uac = test.uac("uac-wait-for-bye.xml")
+            uac.keys = ["rtp_port": "\(test.ports.spare)"]
+            let (caller, callee, log) = try await withLegato(conf, artifacts: test.artifacts) { legato in
+                let (caller, callee) = try await test.call(uac: uac, uas: test.uas("uas-answer.xml"))
+                try await legato.expectNoCallsLeft()
+                #expect(legato.log.contains("media.ports.allocated=0 "), "log \(legato.logPath)")
+                return (caller, callee, legato.log)
+            }
+            expectSuccess(caller)
+            expectSuccess(callee)
+            // Both legs got Legato's BYE, about 3 s after the answer.
+            let ok = try #require(caller.trace.responses(to: "INVITE", .received, code: 200).first)
+            let byeToCaller = try #require(caller.trace.requests("BYE", .received).first, "\(caller.trace)")
+            #expect(try #require(callee?.trace).requests("BYE", .received).count == 1)
+            if let answered = ok.timestamp, let bye = byeToCaller.timestamp {
+                #expect(bye - answered >= 2.5 && bye - answered < 8, "BYE \(bye - answered) s after the answer")
+            }
+            #expect(log.contains("call.rtp-stopped"), "RtpStopped not fired")
+            #expect(log.contains("media.rtp-timeout"), "no logged cause for the hang-up")
+        }
+
         /// The port of the first `m=audio` line of an SDP body.
         static func audioPort(in body: String) -> Int? {
             for line in body.split(whereSeparator: \.isNewline) where line.hasPrefix("m=audio ") {

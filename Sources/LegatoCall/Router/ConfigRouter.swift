@@ -15,12 +15,14 @@ public final class ConfigRouter: Scenario {
     private let logger: Logger
     private let media: MediaWorkerPool?
     private let mediaAddress: String
+    private let watchdog: RelayBridge.WatchdogSettings
 
     /// Compiles the configuration's routes and header policies. `media` runs
     /// relay-mode routes; without it they are refused with 488.
     public init(configuration: LegatoConfiguration, media: MediaWorkerPool? = nil, logger: Logger) throws {
         self.media = media
         mediaAddress = configuration.media.address
+        watchdog = .init(stopAfter: configuration.media.rtpTimeout, hangupAfter: configuration.media.rtpHangupTimeout)
         table = try RouteTable(configuration.routes)
         trunks = configuration.trunks
         trunkFilters = try configuration.trunks.mapValues { try HeaderFilter($0.headers) }
@@ -74,7 +76,7 @@ public final class ConfigRouter: Scenario {
                 return
             }
             RelayBridge.start(inbound: inbound, uri: uri, options: options, engine: engine, media: media,
-                              address: mediaAddress)
+                              address: mediaAddress, watchdog: watchdog)
             return
         }
         let outbound: Call

@@ -17,8 +17,14 @@ import LegatoSIP
 enum RelayBridge {
     private static var nextSessionNumber: UInt64 = 0
 
+    /// RTP watchdog timeouts in seconds (`media.rtp_timeout`, `media.rtp_hangup_timeout`; 0 = never hang up).
+    struct WatchdogSettings: Sendable {
+        var stopAfter: Double
+        var hangupAfter: Double
+    }
+
     static func start(inbound: Call, uri: String, options: CallSIPOptions, engine: CallEngine,
-                      media: MediaWorkerPool, address: String) {
+                      media: MediaWorkerPool, address: String, watchdog: WatchdogSettings) {
         guard let body = inbound.remoteSession, body.isSDP, let offer = try? SDPParser.parse(body.text),
               !offer.media.isEmpty else {
             inbound.refuse(code: 488, reason: "Relay Needs An SDP Offer",
@@ -56,11 +62,12 @@ enum RelayBridge {
                 inbound.refuse(code: 500)
                 return
             }
-            wire(inbound: inbound, outbound: outbound, session: session, address: address)
+            wire(inbound: inbound, outbound: outbound, session: session, address: address, watchdog: watchdog)
         }
     }
 
-    private static func wire(inbound: Call, outbound: Call, session: RelaySession, address: String) {
+    private static func wire(inbound: Call, outbound: Call, session: RelaySession, address: String,
+                             watchdog: WatchdogSettings) {
         outbound.addEventListener(.ringing) { [weak inbound] event in
             guard let inbound, case .ringing(_, _, let early) = event else { return }
             if let early, let sdp = try? SDPParser.parse(early.text) {
@@ -82,6 +89,7 @@ enum RelayBridge {
             setRemote(session, .b, from: answer)
             do {
                 try inbound.answerAnchored(sdp: body(rewrite(answer, address: address, ports: session.ports.a)))
+                watch(session, inbound: inbound, outbound: outbound, settings: watchdog)
             } catch {
                 inbound.refuse(code: 500)
                 try? outbound.hangup()
@@ -89,6 +97,38 @@ enum RelayBridge {
             }
         }
         Bridge.linkEnds(inbound: inbound, outbound: outbound) { session.release() }
+    }
+
+    /// Polls the session's receive times once a second while both calls are
+    /// connected: leg A's silence is the caller's, leg B's the callee's.
+    private static func watch(_ session: RelaySession, inbound: Call, outbound: Call, settings: WatchdogSettings) {
+        let now = ContinuousClock.now
+        let stop = Duration.milliseconds(Int(settings.stopAfter * 1000))
+        let hangup = settings.hangupAfter > 0 ? Duration.milliseconds(Int(settings.hangupAfter * 1000)) : nil
+        var dogs = [RTPWatchdog(stopAfter: stop, hangupAfter: hangup, start: now),
+                    RTPWatchdog(stopAfter: stop, hangupAfter: hangup, start: now)]
+        Task { @SIPActor [weak inbound, weak outbound] in
+            while true {
+                try? await Task.sleep(for: .seconds(1))
+                guard let inbound, let outbound, inbound.state == .connected, outbound.state == .connected,
+                      let stats = try? await session.stats() else { return }
+                let legs: [(Call, RelayLegStats)] = [(inbound, stats.a), (outbound, stats.b)]
+                for (index, (call, leg)) in legs.enumerated() {
+                    let last = [leg.rtp.lastPacketAt, leg.rtcp.lastPacketAt].compactMap { $0 }.max()
+                    switch dogs[index].observe(lastPacket: last, now: .now) {
+                    case .unchanged: break
+                    case .stopped: call.fireMediaEvent(.rtpStopped)
+                    case .resumed: call.fireMediaEvent(.rtpResumed)
+                    case .expired:
+                        call.logger.warning("media.rtp-timeout", metadata: [
+                            "media.silence": "\(settings.hangupAfter)", "media.session": "\(session.id)"])
+                        try? inbound.hangup()
+                        try? outbound.hangup()
+                        return
+                    }
+                }
+            }
+        }
     }
 
     /// Points leg `leg` of the session at the first media section of `sdp`.

@@ -1,0 +1,48 @@
+/// Watches one relayed leg's incoming media as a value: feed it the time of
+/// the last RTP/RTCP packet received from that leg's remote side, get back
+/// what changed (VoxEngine's RtpStopped / RtpResumed, and the hang-up timeout).
+public struct RTPWatchdog: Equatable, Sendable {
+    public enum Verdict: Equatable, Sendable {
+        case unchanged
+        /// Nothing received for `stopAfter`.
+        case stopped
+        /// Media came back after `stopped`.
+        case resumed
+        /// Nothing received for `hangupAfter`: end the call.
+        case expired
+    }
+
+    public let stopAfter: Duration
+    /// nil: never hang up for silence.
+    public let hangupAfter: Duration?
+    private let start: ContinuousClock.Instant
+    public private(set) var isStopped = false
+    public private(set) var isExpired = false
+
+    /// `start` is when media may first be expected (the answer).
+    public init(stopAfter: Duration, hangupAfter: Duration?, start: ContinuousClock.Instant) {
+        self.stopAfter = stopAfter
+        self.hangupAfter = hangupAfter
+        self.start = start
+    }
+
+    /// Judges the silence at `now`, given the last packet time (nil: none yet).
+    public mutating func observe(lastPacket: ContinuousClock.Instant?, now: ContinuousClock.Instant) -> Verdict {
+        guard !isExpired else { return .unchanged }
+        let lastActivity = max(lastPacket ?? start, start)
+        let silence = now - lastActivity
+        if let hangupAfter, silence >= hangupAfter {
+            isExpired = true
+            return .expired
+        }
+        if !isStopped, silence >= stopAfter {
+            isStopped = true
+            return .stopped
+        }
+        if isStopped, silence < stopAfter {
+            isStopped = false
+            return .resumed
+        }
+        return .unchanged
+    }
+}

@@ -1,0 +1,43 @@
+import Testing
+@testable import LegatoCall
+
+@Suite struct RTPWatchdogTests {
+    let t0 = ContinuousClock.now
+
+    func at(_ seconds: Double) -> ContinuousClock.Instant { t0 + .milliseconds(Int(seconds * 1000)) }
+
+    @Test func flowingMediaChangesNothing() {
+        var w = RTPWatchdog(stopAfter: .seconds(7), hangupAfter: .seconds(60), start: t0)
+        #expect(w.observe(lastPacket: at(1), now: at(2)) == .unchanged)
+        #expect(w.observe(lastPacket: at(9), now: at(10)) == .unchanged)
+    }
+
+    @Test func silenceSinceAnswerStopsThenExpires() {
+        var w = RTPWatchdog(stopAfter: .seconds(7), hangupAfter: .seconds(60), start: t0)
+        #expect(w.observe(lastPacket: nil, now: at(6.9)) == .unchanged)
+        #expect(w.observe(lastPacket: nil, now: at(7)) == .stopped)
+        #expect(w.observe(lastPacket: nil, now: at(30)) == .unchanged)
+        #expect(w.observe(lastPacket: nil, now: at(60)) == .expired)
+        #expect(w.observe(lastPacket: at(61), now: at(62)) == .unchanged)
+    }
+
+    @Test func resumptionFiresOnceAndRearms() {
+        var w = RTPWatchdog(stopAfter: .seconds(7), hangupAfter: .seconds(60), start: t0)
+        #expect(w.observe(lastPacket: at(1), now: at(8)) == .stopped)
+        #expect(w.observe(lastPacket: at(9), now: at(9.5)) == .resumed)
+        #expect(w.observe(lastPacket: at(10), now: at(11)) == .unchanged)
+        #expect(w.observe(lastPacket: at(10), now: at(17)) == .stopped)
+    }
+
+    @Test func packetsBeforeTheAnswerDoNotCount() {
+        var w = RTPWatchdog(stopAfter: .seconds(2), hangupAfter: nil, start: at(10))
+        #expect(w.observe(lastPacket: at(1), now: at(11)) == .unchanged)
+        #expect(w.observe(lastPacket: at(1), now: at(12)) == .stopped)
+    }
+
+    @Test func withoutHangupTimeoutItNeverExpires() {
+        var w = RTPWatchdog(stopAfter: .seconds(1), hangupAfter: nil, start: t0)
+        #expect(w.observe(lastPacket: nil, now: at(1)) == .stopped)
+        #expect(w.observe(lastPacket: nil, now: at(10_000)) == .unchanged)
+    }
+}
