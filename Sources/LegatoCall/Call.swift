@@ -50,6 +50,9 @@ public final class Call {
     private var connectedAt: ContinuousClock.Instant?
     private var noAnswerTimer: Task<Void, Never>?
     private var noAnswerTimeout: Double?
+    private var earlyMediaTimer: Task<Void, Never>?
+    /// Seconds an inbound call may stay in early media before it fails with 408; nil = no limit.
+    var earlyMediaTimeout: Double?
     var onFinished: (@SIPActor (Call) -> Void)?
 
     init(id: String, incoming: Bool, leg: SIPLeg, number: String, callerid: String, displayName: String,
@@ -212,6 +215,7 @@ public final class Call {
             case .respond(let status):
                 let body = (status == 183 || status / 100 == 2) ? outgoingBody : nil
                 leg.respond(status, reason: outgoingReason, body: body, headers: outgoingHeaders)
+                if status == 183 { startEarlyMediaTimer() }
             case .sendAck:
                 // A delayed-offer ACK waits for the caller's answer, unless the
                 // leg is being given up anyway (late 2xx after CANCEL).
@@ -237,6 +241,10 @@ public final class Call {
                 logger.debug("call.state", metadata: ["call.state.old": "\(old)", "call.state.new": "\(new)"])
                 fire(.stateChanged(old: old, new: new))
             }
+        }
+        if machine.phase != .alerting {
+            earlyMediaTimer?.cancel()
+            earlyMediaTimer = nil
         }
         if machine.phase == .ended {
             noAnswerTimer?.cancel()
@@ -275,6 +283,18 @@ public final class Call {
             self.logger.info("call.no-answer-timeout", metadata: ["call.timeout": "\(timeout)"])
             self.noAnswerTimer = nil
             self.perform(self.machine.handle(.noAnswerTimeout))
+        }
+    }
+
+    /// Early media lasts at most `earlyMediaTimeout`: then the call fails with 408.
+    private func startEarlyMediaTimer() {
+        guard let timeout = earlyMediaTimeout, earlyMediaTimer == nil, incoming else { return }
+        earlyMediaTimer = Task { @SIPActor [weak self] in
+            try? await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
+            guard !Task.isCancelled, let self, self.machine.phase == .alerting else { return }
+            self.logger.info("call.early-media-timeout", metadata: ["call.timeout": "\(timeout)"])
+            self.earlyMediaTimer = nil
+            self.refuse(code: 408, reason: "Early Media Timeout")
         }
     }
 

@@ -27,6 +27,8 @@ public final class CallEngine: SIPEndpointDelegate {
     public private(set) var isDraining = false
     /// Most inbound calls alive at once; beyond it new INVITEs get 503. 0 = no limit.
     public var maxCalls = 0
+    /// Seconds an inbound call may stay in early media before it fails with 408; nil = no limit.
+    public var earlyMediaTimeout: Double? = 60
     /// When set and overloaded, new INVITEs get 503.
     public var loadMonitor: LoadMonitor?
     private var inboundCount = 0
@@ -99,6 +101,7 @@ public final class CallEngine: SIPEndpointDelegate {
                         callerid: invite.fromUser ?? "", displayName: invite.fromDisplayName ?? "",
                         headers: invite.customHeaders, sipCallID: invite.callID, remoteSession: invite.body,
                         logger: logger)
+        call.earlyMediaTimeout = earlyMediaTimeout
         track(call)
         call.logger.info("call.inbound", metadata: ["call.from": "\(invite.fromURI ?? "")",
                                                     "call.to": "\(invite.requestURI ?? "")"])

@@ -1,13 +1,17 @@
 extension ConfigLoader {
     /// `signalling:` — timers and the User-Agent / Server header value.
     static func readSignalling(_ section: MappingReader) -> SignallingConfig {
-        section.checkKeys(["no_answer_timeout", "shutdown_grace", "user_agent", "max_calls", "overload_lag_ms"])
+        section.checkKeys(["no_answer_timeout", "shutdown_grace", "user_agent", "max_calls", "overload_lag_ms",
+                           "early_media_timeout"])
         var signalling = SignallingConfig()
         if let timeout = section.number("no_answer_timeout", minimum: 0, inclusive: false) {
             signalling.noAnswerTimeout = timeout
         }
         if let grace = section.number("shutdown_grace", minimum: 0, inclusive: true) {
             signalling.shutdownGrace = grace
+        }
+        if let early = section.number("early_media_timeout", minimum: 0, inclusive: false) {
+            signalling.earlyMediaTimeout = early
         }
         if let maxCalls = section.integer("max_calls", in: 0...10_000_000) {
             signalling.maxCalls = maxCalls

@@ -77,8 +77,13 @@ public struct SignallingConfig: Sendable, Equatable {
     /// retransmissions). 0 turns shedding off.
     public var overloadLagMilliseconds: Int
 
+    /// Seconds an inbound call may stay in early media (183 sent) without an
+    /// answer before it fails with 408 (VoxEngine's 60 s early-media limit).
+    public var earlyMediaTimeout: Double
+
     public init(noAnswerTimeout: Double = 60, shutdownGrace: Double = 30, userAgent: String = "Legato",
-                maxCalls: Int = 0, overloadLagMilliseconds: Int = 200) {
+                maxCalls: Int = 0, overloadLagMilliseconds: Int = 200, earlyMediaTimeout: Double = 60) {
+        self.earlyMediaTimeout = earlyMediaTimeout
         self.noAnswerTimeout = noAnswerTimeout
         self.shutdownGrace = shutdownGrace
         self.userAgent = userAgent

@@ -58,6 +58,7 @@ final class Daemon {
         }
         let engine = CallEngine(listeners: listeners, scenario: router, logger: logger)
         engine.maxCalls = configuration.signalling.maxCalls
+        engine.earlyMediaTimeout = configuration.signalling.earlyMediaTimeout
         if configuration.signalling.overloadLagMilliseconds > 0 {
             let monitor = LoadMonitor(lagThresholdMilliseconds: configuration.signalling.overloadLagMilliseconds,
                                       logger: logger)

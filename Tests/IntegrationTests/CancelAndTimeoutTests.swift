@@ -53,5 +53,30 @@ extension Integration {
                 #expect(ringing >= 1.8 && ringing < 8, "CANCEL \(ringing) s after the INVITE, expected about 2 s")
             }
         }
+
+        @Test("early media past early_media_timeout: caller gets 408, callee gets CANCEL")
+        func earlyMediaIsLimited() async throws {
+            let test = try TestContext()
+            var conf = test.conf()
+            conf.earlyMediaTimeout = 2
+            let (caller, callee) = try await withLegato(conf, artifacts: test.artifacts) { legato in
+                let result = try await test.call(uac: test.refusedCaller(service: "1000", expecting: 408),
+                                                 uas: test.uas("uas-early-media-forever.xml"))
+                try await legato.expectNoCallsLeft()
+                return result
+            }
+            expectSuccess(caller)
+            expectSuccess(callee)
+            let calleeTrace = try #require(callee?.trace)
+            // The caller heard the callee's early media (183 with SDP), then 408 about 2 s later.
+            let early = try #require(caller.trace.responses(to: "INVITE", .received, code: 183).first, "\(caller.trace)")
+            #expect(early.body.contains("s=early"))
+            let final = try #require(caller.trace.finalResponse(to: "INVITE", .received), "\(caller.trace)")
+            #expect(final.statusCode == 408)
+            if let start = early.timestamp, let end = final.timestamp {
+                #expect(end - start >= 1.5 && end - start < 8, "408 \(end - start) s after the 183")
+            }
+            #expect(calleeTrace.requests("CANCEL", .received).count >= 1, "\(calleeTrace)")
+        }
     }
 }

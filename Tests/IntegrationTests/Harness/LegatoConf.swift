@@ -26,6 +26,8 @@ struct LegatoConf {
     var transports = ["udp", "tcp"]
     var noAnswerTimeout: Double = 15
     var shutdownGrace: Double = 5
+    /// `signalling.early_media_timeout`; nil keeps the daemon's default (60 s).
+    var earlyMediaTimeout: Double? = nil
     /// `signalling.overload_lag_ms`: 0 turns overload shedding off, nil keeps
     /// the daemon's default. Off by default here: the tests check call
     /// handling, and on a shared two-core machine a parallel build alone can
@@ -65,6 +67,7 @@ struct LegatoConf {
             "  shutdown_grace: \(Self.number(shutdownGrace))",
         ]
         if let overloadLagMilliseconds { lines.append("  overload_lag_ms: \(overloadLagMilliseconds)") }
+        if let earlyMediaTimeout { lines.append("  early_media_timeout: \(Self.number(earlyMediaTimeout))") }
         lines += [
             "media:",
         ] + (mediaSection ?? ["  mode: direct"]) + [
