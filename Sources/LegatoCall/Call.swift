@@ -51,6 +51,9 @@ public final class Call {
     private var noAnswerTimer: Task<Void, Never>?
     private var noAnswerTimeout: Double?
     private var earlyMediaTimer: Task<Void, Never>?
+    /// True once 183 with SDP was sent on this (inbound) call and it is not answered yet.
+    var isInEarlyMedia: Bool { earlyMediaStarted && machine.phase == .alerting }
+    private var earlyMediaStarted = false
     /// Seconds an inbound call may stay in early media before it fails with 408; nil = no limit.
     var earlyMediaTimeout: Double?
     var onFinished: (@SIPActor (Call) -> Void)?
@@ -146,9 +149,9 @@ public final class Call {
         try apply(.earlyMedia, method: "startEarlyMedia", headers: extraHeaders, body: sdp)
     }
 
-    /// Fires a media watchdog event (relay legs).
+    /// Fires a media event (relay legs), logged as `call.<kind>`.
     func fireMediaEvent(_ event: CallEvent) {
-        logger.info(event.kind == .rtpStopped ? "call.rtp-stopped" : "call.rtp-resumed")
+        logger.info("call.media-event", metadata: ["call.event": "\(event.kind.rawValue)"])
         fire(event)
     }
 
@@ -215,7 +218,10 @@ public final class Call {
             case .respond(let status):
                 let body = (status == 183 || status / 100 == 2) ? outgoingBody : nil
                 leg.respond(status, reason: outgoingReason, body: body, headers: outgoingHeaders)
-                if status == 183 { startEarlyMediaTimer() }
+                if status == 183 {
+                    earlyMediaStarted = body != nil
+                    startEarlyMediaTimer()
+                }
             case .sendAck:
                 // A delayed-offer ACK waits for the caller's answer, unless the
                 // leg is being given up anyway (late 2xx after CANCEL).

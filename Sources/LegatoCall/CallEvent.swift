@@ -17,6 +17,8 @@ public enum CallEventKind: String, Sendable, Equatable, Hashable, CaseIterable {
     case stateChanged = "StateChanged"
     case rtpStopped = "RtpStopped"
     case rtpResumed = "RtpResumed"
+    case audioStarted = "AudioStarted"
+    case firstAudioPacketReceived = "FirstAudioPacketReceived"
 }
 
 /// An event of a `Call`, with its payload (VoxEngine `CallEvents.*`).
@@ -35,6 +37,10 @@ public enum CallEvent: Sendable, Equatable {
     case rtpStopped
     /// Relay legs: media came back after `rtpStopped`.
     case rtpResumed
+    /// Relay legs: media through Legato started (answered or early media).
+    case audioStarted
+    /// Relay legs: the first RTP/RTCP packet from this call's remote side arrived.
+    case firstAudioPacketReceived
 
     /// The event's kind (its VoxEngine name as raw value).
     public var kind: CallEventKind {
@@ -46,6 +52,8 @@ public enum CallEvent: Sendable, Equatable {
         case .stateChanged: return .stateChanged
         case .rtpStopped: return .rtpStopped
         case .rtpResumed: return .rtpResumed
+        case .audioStarted: return .audioStarted
+        case .firstAudioPacketReceived: return .firstAudioPacketReceived
         }
     }
 
@@ -53,7 +61,7 @@ public enum CallEvent: Sendable, Equatable {
     public var headers: [SIPHeader] {
         switch self {
         case .ringing(_, let h, _), .connected(let h, _), .disconnected(let h, _, _, _, _), .failed(let h, _, _): return h
-        case .stateChanged, .rtpStopped, .rtpResumed: return []
+        case .stateChanged, .rtpStopped, .rtpResumed, .audioStarted, .firstAudioPacketReceived: return []
         }
     }
 }

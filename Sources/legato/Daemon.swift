@@ -26,7 +26,8 @@ final class Daemon {
     func start() throws {
         if configuration.usesRelay {
             let workers = configuration.media.workers > 0 ? configuration.media.workers : MediaWorkerPool.defaultWorkerCount
-            media = try MediaWorkerPool(workerCount: workers, portRange: configuration.media.portRange)
+            media = try MediaWorkerPool(workerCount: workers, portRange: configuration.media.portRange,
+                                        events: MediaEventRouter.eventHandler())
             logger.info("legato.media", metadata: ["media.address": "\(configuration.media.address)",
                                                    "media.ports": "\(configuration.media.portRange)",
                                                    "media.workers": "\(workers)"])

@@ -17,7 +17,7 @@ extension Integration {
             var uas = test.uas("uas-answer.xml")
             uas.extraArguments = ["-rtp_echo"]
 
-            let (caller, callee, echoed, legatoPort) = try await withLegato(conf, artifacts: test.artifacts) { legato in
+            let (caller, callee, echoed, legatoPort, log) = try await withLegato(conf, artifacts: test.artifacts) { legato in
                 let callee = try await SippProcess.start(uas, artifacts: test.artifacts)
                 let callerProcess = try await SippProcess.start(uac, artifacts: test.artifacts)
                 // Legato's port for the caller, from the 200 the caller received.
@@ -43,11 +43,16 @@ extension Integration {
                 // Both legs' port pairs went back to the pool when the call ended.
                 #expect(legato.log.contains("media.ports.allocated=0 "), "log \(legato.logPath)")
                 #expect(echoed == sent, "RTP sent to Legato's port \(legatoPort.map(String.init) ?? "none") did not come back intact")
-                return (caller, calleeResult, echoed, legatoPort)
+                return (caller, calleeResult, echoed, legatoPort, legato.log)
             }
             expectSuccess(caller)
             expectSuccess(callee)
             #expect(echoed.count == 5)
+            // AudioStarted on both calls at the answer; FirstAudioPacketReceived on both
+            // (the caller's packets on leg A, the callee's echo on leg B).
+            let events = log.split(whereSeparator: \.isNewline).filter { $0.contains("call.media-event") }
+            #expect(events.filter { $0.contains("call.event=AudioStarted") }.count == 2, "\(events)")
+            #expect(events.filter { $0.contains("call.event=FirstAudioPacketReceived") }.count == 2, "\(events)")
             let port = try #require(legatoPort)
             #expect((relayLow...(relayLow + 19)).contains(port))
             // The callee's offer points at Legato's other leg, never at the caller's media port.
@@ -87,7 +92,7 @@ extension Integration {
             if let answered = ok.timestamp, let bye = byeToCaller.timestamp {
                 #expect(bye - answered >= 2.5 && bye - answered < 8, "BYE \(bye - answered) s after the answer")
             }
-            #expect(log.contains("call.rtp-stopped"), "RtpStopped not fired")
+            #expect(log.contains("call.event=RtpStopped"), "RtpStopped not fired")
             #expect(log.contains("media.rtp-timeout"), "no logged cause for the hang-up")
         }
 

@@ -62,17 +62,21 @@ enum RelayBridge {
                 inbound.refuse(code: 500)
                 return
             }
+            MediaEventRouter.shared.register(sessionID, inbound: inbound, outbound: outbound)
             wire(inbound: inbound, outbound: outbound, session: session, address: address, watchdog: watchdog)
         }
     }
 
     private static func wire(inbound: Call, outbound: Call, session: RelaySession, address: String,
                              watchdog: WatchdogSettings) {
-        outbound.addEventListener(.ringing) { [weak inbound] event in
-            guard let inbound, case .ringing(_, _, let early) = event else { return }
+        outbound.addEventListener(.ringing) { [weak inbound, weak outbound] event in
+            guard let inbound, let outbound, case .ringing(_, _, let early) = event else { return }
             if let early, let sdp = try? SDPParser.parse(early.text) {
                 setRemote(session, .b, from: sdp)
-                try? inbound.startEarlyMediaAnchored(sdp: body(rewrite(sdp, address: address, ports: session.ports.a)))
+                if (try? inbound.startEarlyMediaAnchored(sdp: body(rewrite(sdp, address: address, ports: session.ports.a)))) != nil {
+                    outbound.fireMediaEvent(.audioStarted)
+                    inbound.fireMediaEvent(.audioStarted)
+                }
             } else {
                 try? inbound.ring()
             }
@@ -88,7 +92,12 @@ enum RelayBridge {
             }
             setRemote(session, .b, from: answer)
             do {
+                let wasEarly = inbound.isInEarlyMedia
                 try inbound.answerAnchored(sdp: body(rewrite(answer, address: address, ports: session.ports.a)))
+                if !wasEarly {
+                    outbound.fireMediaEvent(.audioStarted)
+                    inbound.fireMediaEvent(.audioStarted)
+                }
                 watch(session, inbound: inbound, outbound: outbound, settings: watchdog)
             } catch {
                 inbound.refuse(code: 500)
@@ -96,7 +105,10 @@ enum RelayBridge {
                 session.release()
             }
         }
-        Bridge.linkEnds(inbound: inbound, outbound: outbound) { session.release() }
+        Bridge.linkEnds(inbound: inbound, outbound: outbound) {
+            MediaEventRouter.shared.unregister(session.id)
+            session.release()
+        }
     }
 
     /// Polls the session's receive times once a second while both calls are

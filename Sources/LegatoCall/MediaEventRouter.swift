@@ -1,0 +1,40 @@
+import LegatoMedia
+import LegatoSIP
+
+/// Delivers media workers' events to the calls of the relay session they
+/// concern: leg A is the inbound call, leg B the outbound one.
+@SIPActor
+public final class MediaEventRouter {
+    /// The process-wide router; the daemon's media pool sends its events here.
+    public static let shared = MediaEventRouter()
+
+    private struct Entry {
+        weak var a: Call?
+        weak var b: Call?
+    }
+
+    private var sessions: [MediaSessionID: Entry] = [:]
+
+    /// The closure to give `MediaWorkerPool`: hops each event onto the signalling thread.
+    public nonisolated static func eventHandler() -> @Sendable (MediaEvent) -> Void {
+        { event in Task { @SIPActor in MediaEventRouter.shared.deliver(event) } }
+    }
+
+    func register(_ session: MediaSessionID, inbound: Call, outbound: Call) {
+        sessions[session] = Entry(a: inbound, b: outbound)
+    }
+
+    func unregister(_ session: MediaSessionID) {
+        sessions[session] = nil
+    }
+
+    func deliver(_ event: MediaEvent) {
+        switch event {
+        case .firstPacket(let session, let leg):
+            guard let entry = sessions[session], let call = leg == .a ? entry.a : entry.b else { return }
+            call.fireMediaEvent(.firstAudioPacketReceived)
+        case .latched:
+            break
+        }
+    }
+}
