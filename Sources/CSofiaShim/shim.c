@@ -138,7 +138,7 @@ void legato_nua_invite(nua_handle_t *nh, char const *request_uri, int max_forwar
     sip_payload_t *pl = legato_payload(home, body, body_len);
     // nua copies the tag list before returning, so the home can go right after.
     nua_invite(nh,
-               NUTAG_URL(request_uri),
+               TAG_IF(request_uri, NUTAG_URL(request_uri)),
                TAG_IF(max_forwards >= 0, SIPTAG_MAX_FORWARDS_STR(mf)),
                TAG_IF(content_type && pl, SIPTAG_CONTENT_TYPE_STR(content_type)),
                TAG_IF(pl, SIPTAG_PAYLOAD(pl)),

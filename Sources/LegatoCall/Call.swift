@@ -48,6 +48,10 @@ public final class Call {
     /// The call whose media this call's session was bridged with (`answerDirect`).
     private weak var directPeer: Call?
     private var connectedAt: ContinuousClock.Instant?
+    /// The peer whose re-INVITE this call forwarded and now waits to answer.
+    private weak var reinviteOrigin: Call?
+    /// This call received a re-INVITE and waits for the peer's answer to it.
+    private var reinviteAnswerPending = false
     private var noAnswerTimer: Task<Void, Never>?
     private var noAnswerTimeout: Double?
     private var earlyMediaTimer: Task<Void, Never>?
@@ -308,8 +312,49 @@ public final class Call {
         for entry in listeners[event.kind] ?? [] { entry.handler(event) }
     }
 
+    /// A re-INVITE from the remote side (hold, unhold, new address, codec
+    /// change): in direct mode it is sent on to the peer with its SDP
+    /// unchanged, and the peer's answer comes back as the response. A
+    /// re-INVITE while one is pending on either side gets 491 (RFC 3261
+    /// 14.2); without a direct peer (relay mode, for now) it gets 488.
+    private func handleReinvite(_ message: SIPMessage) {
+        guard machine.phase == .connected, let peer = directPeer, peer.state == .connected else {
+            leg.respond(488)
+            return
+        }
+        guard !reinviteAnswerPending, reinviteOrigin == nil, !peer.reinviteAnswerPending, peer.reinviteOrigin == nil else {
+            leg.respond(491)
+            return
+        }
+        if let body = message.body, body.isSDP { remoteSession = body }
+        reinviteAnswerPending = true
+        peer.reinviteOrigin = self
+        logger.info("call.reinvite", metadata: ["call.peer": "\(peer.id)"])
+        peer.leg.reinvite(body: message.body)
+    }
+
+    /// The answer to a re-INVITE this call forwarded: ACK a 2xx, then answer the origin alike.
+    private func relayReinviteAnswer(_ message: SIPMessage, to origin: Call?) {
+        let success = (200..<300).contains(message.status)
+        if success {
+            leg.ack()
+            if let body = message.body, body.isSDP { remoteSession = body }
+        }
+        guard let origin else { return }
+        origin.reinviteAnswerPending = false
+        origin.leg.respond(message.status, reason: message.reason, body: success ? message.body : nil)
+    }
+
     fileprivate func handle(_ event: SIPLegEvent) {
         switch event {
+        case .response(let message) where machine.phase == .connected && reinviteOrigin != nil:
+            guard message.status >= 200 else { return }
+            let origin = reinviteOrigin
+            reinviteOrigin = nil
+            relayReinviteAnswer(message, to: origin)
+        case .reinvite(let message):
+            incomingHeaders = message.customHeaders
+            handleReinvite(message)
         case .response(let message):
             incomingHeaders = message.customHeaders
             switch message.status {

@@ -93,8 +93,8 @@ public final class SIPEndpoint {
         case LEGATO_EV_I_INVITE:
             guard let nh else { return }
             if let leg = legs[nh] {
-                // A re-INVITE: bridging it is the media-engine work; refuse it without ending the call.
-                leg.respond(488)
+                // A re-INVITE in an existing dialog: its owner answers it.
+                if let message { leg.deliver(.reinvite(message)) } else { leg.respond(500) }
                 return
             }
             let leg = SIPLeg(endpoint: self, handle: nh, direction: .inbound)

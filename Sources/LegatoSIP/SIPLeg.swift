@@ -52,6 +52,17 @@ public final class SIPLeg {
         }
     }
 
+    /// Sends a re-INVITE in the established dialog (a session modification).
+    public func reinvite(body: SIPBody?, headers: [SIPHeader] = []) {
+        guard let handle else { return }
+        let block: String? = headers.isEmpty ? nil : headers.wireBlock
+        block.withOptionalCString { h in
+            body.withBody { ct, data, len in
+                legato_nua_invite(handle, nil, -1, ct, data, len, h)
+            }
+        }
+    }
+
     /// ACKs the 2xx this (outbound) leg received, with the answer for a delayed offer.
     public func ack(body: SIPBody? = nil) {
         guard let handle else { return }

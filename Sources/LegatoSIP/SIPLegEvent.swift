@@ -5,6 +5,8 @@ public enum SIPLegEvent: Sendable, Equatable {
     case response(SIPMessage)
     /// The remote side sent ACK (with the answer body for a delayed offer).
     case ack(SIPMessage)
+    /// A re-INVITE in the established dialog; answer it with `SIPLeg.respond`.
+    case reinvite(SIPMessage)
     /// The remote side cancelled the INVITE it sent; sofia has already answered 487.
     case cancelled(SIPMessage?)
     /// The remote side sent BYE; sofia has already answered 200.

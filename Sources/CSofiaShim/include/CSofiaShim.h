@@ -108,7 +108,8 @@ nua_t *legato_nua_create(su_root_t *root, legato_event_callback callback, void *
 /// nua_handle for an outbound dialog with the given From and To header values.
 nua_handle_t *legato_nua_handle_create(nua_t *nua, void *hmagic, char const *from, char const *to);
 
-/// nua_invite. `request_uri` sets the Request-URI; `max_forwards` (>= 0) the
+/// nua_invite (also a re-INVITE on an established handle). `request_uri`, when
+/// not NULL, sets the Request-URI; `max_forwards` (>= 0) the
 /// Max-Forwards; `content_type`/`body` may be NULL (delayed offer);
 /// `headers` is CRLF-separated extra header lines or NULL.
 void legato_nua_invite(nua_handle_t *nh, char const *request_uri, int max_forwards,

@@ -1,0 +1,33 @@
+import Testing
+
+extension Integration {
+    /// Session modification in an established call (RFC 3261 14).
+    @Suite("re-INVITE")
+    struct Reinvite {
+        @Test("direct mode: a hold re-INVITE reaches the callee with its SDP unchanged, and the answer comes back")
+        func holdReinviteIsRelayedEndToEnd() async throws {
+            let test = try TestContext()
+            let (caller, callee) = try await withLegato(test.conf(), artifacts: test.artifacts) { legato in
+                let result = try await test.call(uac: test.uac("uac-reinvite-hold.xml"),
+                                                 uas: test.uas("uas-answer-reinvite.xml"))
+                try await legato.expectNoCallsLeft()
+                return result
+            }
+            expectSuccess(caller)
+            expectSuccess(callee)
+            let calleeTrace = try #require(callee?.trace)
+            let invites = calleeTrace.requests("INVITE", .received)
+            try #require(invites.count == 2, "\(calleeTrace)")
+            // Same dialog on the callee's side, a new transaction, the caller's hold SDP byte for byte.
+            #expect(invites[1].callID == invites[0].callID)
+            #expect(invites[1].cseqNumber != invites[0].cseqNumber)
+            let holdOffer = try #require(caller.trace.requests("INVITE", .sent).last)
+            #expect(invites[1].body == holdOffer.body, "the re-INVITE's SDP changed on the way")
+            // The callee's answer reached the caller unchanged, and both 2xx were ACKed.
+            let answers = caller.trace.responses(to: "INVITE", .received, code: 200)
+            let calleeAnswer = try #require(calleeTrace.responses(to: "INVITE", .sent, code: 200).last)
+            #expect(answers.last?.body == calleeAnswer.body)
+            #expect(calleeTrace.requests("ACK", .received).count == 2, "\(calleeTrace)")
+        }
+    }
+}
