@@ -1,4 +1,5 @@
 import Logging
+import LegatoSDP
 import LegatoSIP
 
 /// One leg of a call, with the methods and events of VoxEngine's `Call`.
@@ -52,6 +53,10 @@ public final class Call {
     private weak var reinviteOrigin: Call?
     /// This call received a re-INVITE and waits for the peer's answer to it.
     private var reinviteAnswerPending = false
+    /// The hold state the remote side's latest accepted offer put the call in.
+    private var remoteHolds = false
+    /// The hold state of the re-INVITE waiting for the peer's answer.
+    private var pendingHold: Bool?
     private var noAnswerTimer: Task<Void, Never>?
     private var noAnswerTimeout: Double?
     private var earlyMediaTimer: Task<Void, Never>?
@@ -326,7 +331,11 @@ public final class Call {
             leg.respond(491)
             return
         }
-        if let body = message.body, body.isSDP { remoteSession = body }
+        if let body = message.body, body.isSDP {
+            remoteSession = body
+            pendingHold = Self.holds(body)
+        }
+        fireSignalledEvent(.reInviteReceived(headers: message.customHeaders, body: message.body))
         reinviteAnswerPending = true
         peer.reinviteOrigin = self
         logger.info("call.reinvite", metadata: ["call.peer": "\(peer.id)"])
@@ -343,6 +352,35 @@ public final class Call {
         guard let origin else { return }
         origin.reinviteAnswerPending = false
         origin.leg.respond(message.status, reason: message.reason, body: success ? message.body : nil)
+        origin.reinviteAnswered(message, success: success)
+    }
+
+    /// Fires ReInviteAccepted/Rejected and, when the accepted offer changed it, OnHold/OffHold.
+    private func reinviteAnswered(_ message: SIPMessage, success: Bool) {
+        let hold = pendingHold
+        pendingHold = nil
+        guard success else {
+            fireSignalledEvent(.reInviteRejected(headers: message.customHeaders, code: message.status,
+                                                 reason: message.reason ?? SIPStatus.defaultReason(message.status)))
+            return
+        }
+        fireSignalledEvent(.reInviteAccepted(headers: message.customHeaders, body: message.body))
+        if let hold, hold != remoteHolds {
+            remoteHolds = hold
+            fireSignalledEvent(hold ? .onHold : .offHold)
+        }
+    }
+
+    /// True when an SDP offer puts its sender's peer on hold (sendonly or inactive audio, RFC 3264 8.4).
+    static func holds(_ body: SIPBody) -> Bool {
+        guard let sdp = try? SDPParser.parse(body.text), !sdp.media.isEmpty else { return false }
+        return sdp.direction(of: 0).isHold
+    }
+
+    /// Fires a signalling event and logs it as `call.event`.
+    private func fireSignalledEvent(_ event: CallEvent) {
+        logger.info("call.signalling-event", metadata: ["call.event": "\(event.kind.rawValue)"])
+        fire(event)
     }
 
     fileprivate func handle(_ event: SIPLegEvent) {

@@ -19,6 +19,11 @@ public enum CallEventKind: String, Sendable, Equatable, Hashable, CaseIterable {
     case rtpResumed = "RtpResumed"
     case audioStarted = "AudioStarted"
     case firstAudioPacketReceived = "FirstAudioPacketReceived"
+    case reInviteReceived = "ReInviteReceived"
+    case reInviteAccepted = "ReInviteAccepted"
+    case reInviteRejected = "ReInviteRejected"
+    case onHold = "OnHold"
+    case offHold = "OffHold"
 }
 
 /// An event of a `Call`, with its payload (VoxEngine `CallEvents.*`).
@@ -41,6 +46,16 @@ public enum CallEvent: Sendable, Equatable {
     case audioStarted
     /// Relay legs: the first RTP/RTCP packet from this call's remote side arrived.
     case firstAudioPacketReceived
+    /// The remote side sent a re-INVITE (its body, e.g. the new SDP offer).
+    case reInviteReceived(headers: [SIPHeader], body: SIPBody?)
+    /// The re-INVITE this call's remote side sent was answered 2xx by the peer.
+    case reInviteAccepted(headers: [SIPHeader], body: SIPBody?)
+    /// The re-INVITE this call's remote side sent was refused by the peer.
+    case reInviteRejected(headers: [SIPHeader], code: Int, reason: String)
+    /// The remote side put the call on hold (sendonly or inactive).
+    case onHold
+    /// The remote side took the call off hold.
+    case offHold
 
     /// The event's kind (its VoxEngine name as raw value).
     public var kind: CallEventKind {
@@ -54,14 +69,21 @@ public enum CallEvent: Sendable, Equatable {
         case .rtpResumed: return .rtpResumed
         case .audioStarted: return .audioStarted
         case .firstAudioPacketReceived: return .firstAudioPacketReceived
+        case .reInviteReceived: return .reInviteReceived
+        case .reInviteAccepted: return .reInviteAccepted
+        case .reInviteRejected: return .reInviteRejected
+        case .onHold: return .onHold
+        case .offHold: return .offHold
         }
     }
 
     /// The `X-` headers of the SIP message that caused the event.
     public var headers: [SIPHeader] {
         switch self {
-        case .ringing(_, let h, _), .connected(let h, _), .disconnected(let h, _, _, _, _), .failed(let h, _, _): return h
-        case .stateChanged, .rtpStopped, .rtpResumed, .audioStarted, .firstAudioPacketReceived: return []
+        case .ringing(_, let h, _), .connected(let h, _), .disconnected(let h, _, _, _, _), .failed(let h, _, _),
+             .reInviteReceived(let h, _), .reInviteAccepted(let h, _), .reInviteRejected(let h, _, _): return h
+        case .stateChanged, .rtpStopped, .rtpResumed, .audioStarted, .firstAudioPacketReceived, .onHold, .offHold:
+            return []
         }
     }
 }

@@ -7,11 +7,17 @@ extension Integration {
         @Test("direct mode: a hold re-INVITE reaches the callee with its SDP unchanged, and the answer comes back")
         func holdReinviteIsRelayedEndToEnd() async throws {
             let test = try TestContext()
-            let (caller, callee) = try await withLegato(test.conf(), artifacts: test.artifacts) { legato in
-                let result = try await test.call(uac: test.uac("uac-reinvite-hold.xml"),
-                                                 uas: test.uas("uas-answer-reinvite.xml"))
+            let (caller, callee, log) = try await withLegato(test.conf(), artifacts: test.artifacts) { legato in
+                let (caller, callee) = try await test.call(uac: test.uac("uac-reinvite-hold.xml"),
+                                                           uas: test.uas("uas-answer-reinvite.xml"))
                 try await legato.expectNoCallsLeft()
-                return result
+                return (caller, callee, legato.log)
+            }
+            // The caller's call saw the re-INVITE, its acceptance and the hold it means.
+            let events = log.split(whereSeparator: \.isNewline).filter { $0.contains("call.signalling-event") }
+            for (event, count) in [("ReInviteReceived", 1), ("ReInviteAccepted", 1), ("OnHold", 1),
+                                   ("ReInviteRejected", 0), ("OffHold", 0)] {
+                #expect(events.filter { $0.contains("call.event=\(event) ") }.count == count, "\(event): \(events)")
             }
             expectSuccess(caller)
             expectSuccess(callee)
