@@ -40,10 +40,6 @@ su_root_t *legato_root_create(void) {
     return root;
 }
 
-void legato_root_destroy(su_root_t *root) {
-    if (root) su_root_destroy(root);
-    su_deinit();
-}
 
 int legato_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
 

@@ -18,8 +18,6 @@ typedef struct nua_handle_s nua_handle_t;
 /// su_init + su_home + su_root_create with threading off (nua's stack then runs
 /// on this same thread). Returns NULL on failure.
 su_root_t *legato_root_create(void);
-/// su_root_destroy + su_deinit.
-void legato_root_destroy(su_root_t *root);
 
 /// eventfd(0, EFD_NONBLOCK|EFD_CLOEXEC): not exported by Swift's Glibc module.
 int legato_eventfd(void);
