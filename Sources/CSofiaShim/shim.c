@@ -278,7 +278,16 @@ static void legato_nua_callback(nua_event_t event, int status, char const *phras
     ev.handle = nh;
     ev.call_state = -1;
     if (event == nua_i_state) tl_gets(tags, NUTAG_CALLSTATE_REF(ev.call_state), TAG_END());
-    legato_fill_message(home, sip, &ev);
+    // Only the events Legato reads a message from pay for copying it.
+    switch (ev.kind) {
+    case LEGATO_EV_I_INVITE: case LEGATO_EV_R_INVITE: case LEGATO_EV_I_ACK:
+    case LEGATO_EV_I_CANCEL: case LEGATO_EV_I_BYE:
+        legato_fill_message(home, sip, &ev);
+        break;
+    default:
+        ev.max_forwards = -1;
+        break;
+    }
     agent->callback(agent->magic, &ev);
     su_home_deinit(home);
 }

@@ -49,7 +49,9 @@ typedef enum legato_event_kind {
 } legato_event_kind;
 
 /// One nua event with the fields Legato reads from its SIP message, as C
-/// strings valid only during the callback (NULL where absent).
+/// strings valid only during the callback (NULL where absent). The message
+/// fields are filled only for INVITE (request and responses), ACK, CANCEL and
+/// BYE; for other events `has_message` is 0.
 typedef struct legato_event {
     legato_event_kind kind;
     char const *name;            // nua_event_name()
