@@ -9,8 +9,9 @@ final class PacketBatch {
     static let defaultCount = 32
     /// Bytes per buffer; a receive fills at most `capacity - tailRoom`.
     static let defaultCapacity = 4096
-    /// Room left after a received packet for processing that grows it (an SRTP tag).
-    static let tailRoom = 128
+    /// Room left after a received packet for processing that grows it: an
+    /// SRTCP trailer is at most `SRTP_MAX_TRAILER_LEN` + 4 = 148 bytes.
+    static let tailRoom = 160
 
     let raw: OpaquePointer
     let count: Int

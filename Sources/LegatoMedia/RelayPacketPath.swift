@@ -1,7 +1,8 @@
 import Glibc
 
-// The hot path: one readable socket → drain up to a batch → latch/check the
-// source → (processing) → one sendmmsg per outgoing stream. Runs on the
+// The hot path: one readable socket → drain up to a batch → check the source
+// → SRTP unprotect (SRTP leg) → latch → (processing) → SRTP protect (SRTP
+// leg) → one sendmmsg per outgoing stream. Runs on the
 // worker thread; allocates nothing per packet.
 
 extension RelaySessionCore {
@@ -23,19 +24,24 @@ extension RelaySessionCore {
         let processOut = !to.output.isEmpty
 
         for i in 0..<count {
-            let length = batch.length(i)
+            let received = batch.length(i)
             var stream = arrival
-            if demux, Self.looksLikeRTCP(batch.buffer(i), length: length) { stream = .rtcp }
-            from.stats.received(stream, bytes: length, at: now)
+            if demux, Self.looksLikeRTCP(batch.buffer(i), length: received) { stream = .rtcp }
+            from.stats.received(stream, bytes: received, at: now)
 
-            // Symmetric latching.
-            if !remote.latched {
-                latch(from, remote: remote, stream: arrival, source: batch.source(i), length: batch.sourceLength(i))
-            } else if !socketAddressesEqual(batch.source(i), remote.storage) {
-                guard options.allowRelatch else {
-                    from.stats.droppedForeign(stream)
-                    continue
-                }
+            // Symmetric latching: after the latch, other sources are dropped
+            // (or followed, when re-latching is allowed) — but only packets
+            // that authenticate may latch on an SRTP leg.
+            let foreign = remote.latched && !socketAddressesEqual(batch.source(i), remote.storage)
+            if foreign && !options.allowRelatch {
+                from.stats.droppedForeign(stream)
+                continue
+            }
+            var length = received
+            if let srtp = from.srtp {
+                guard srtp.unprotect(batch.buffer(i), length: &length, stream: stream, stats: &from.stats) else { continue }
+            }
+            if !remote.latched || foreign {
                 latch(from, remote: remote, stream: arrival, source: batch.source(i), length: batch.sourceLength(i))
             }
             if !from.sawFirstPacket {
@@ -59,8 +65,12 @@ extension RelaySessionCore {
                     from.stats.droppedByProcessing(stream)
                     continue
                 }
-                if packet.length != length { batch.setLength(i, packet.length) }
+                length = packet.length
             }
+            if let srtp = to.srtp {
+                guard srtp.protect(batch.buffer(i), length: &length, stream: stream, stats: &to.stats) else { continue }
+            }
+            if length != batch.length(i) { batch.setLength(i, length) }
             batch.mark(i, stream: stream, to: destination.storage, length: destination.length)
         }
 
@@ -128,6 +138,16 @@ extension RelayLegStats {
     @inline(__always)
     mutating func droppedNoDestination(_ stream: MediaStream) {
         if stream == .rtp { rtp.droppedNoDestination &+= 1 } else { rtcp.droppedNoDestination &+= 1 }
+    }
+
+    @inline(__always)
+    mutating func droppedAuthentication(_ stream: MediaStream) {
+        if stream == .rtp { rtp.droppedAuthentication &+= 1 } else { rtcp.droppedAuthentication &+= 1 }
+    }
+
+    @inline(__always)
+    mutating func droppedSRTPOther(_ stream: MediaStream) {
+        if stream == .rtp { rtp.droppedSRTPOther &+= 1 } else { rtcp.droppedSRTPOther &+= 1 }
     }
 
     @inline(__always)

@@ -48,6 +48,19 @@ public struct RelaySession: Sendable {
         }
     }
 
+    /// Turns SRTP on for `leg` with `keys` (SDES), or off with nil. Contexts
+    /// are created on the worker; setting the keys the leg already has keeps
+    /// its contexts (and their rollover and replay state). Throws when
+    /// libsrtp2 refuses the keys (e.g. an unsupported suite).
+    public func setSRTP(_ leg: RelayLeg, _ keys: SRTPLegKeys?) async throws {
+        let id = self.id
+        try await worker.perform { loop in
+            let core = try loop.session(id).leg(leg)
+            guard core.srtp?.keys != keys else { return }
+            core.srtp = try keys.map { keys throws(SRTPError) in try RelayLegSRTP(keys: keys) }
+        }
+    }
+
     /// Allows or forbids following a new source after latching.
     public func setAllowRelatch(_ allowed: Bool) async throws {
         let id = self.id

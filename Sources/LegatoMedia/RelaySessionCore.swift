@@ -89,6 +89,8 @@ final class RelayLegCore {
     var rtcpMux: Bool
     var stats = RelayLegStats()
     var sawFirstPacket = false
+    /// SRTP on this leg (nil: plain RTP).
+    var srtp: RelayLegSRTP?
     /// Processing of packets received from this leg's remote.
     let input = MediaUnit()
     /// Processing of packets about to be sent to this leg's remote.
@@ -202,6 +204,7 @@ final class RelaySessionCore {
         for core in [a, b] {
             core.rtpSocket.close()
             core.rtcpSocket.close()
+            core.srtp = nil
             core.input.detachAll()
             core.output.detachAll()
             loop.ports.release(core.rtpPort)

@@ -15,13 +15,19 @@ public struct RelayStreamStats: Sendable, Equatable {
     public var droppedSendFailure: UInt64 = 0
     /// Packets dropped by attached processing.
     public var droppedByProcessing: UInt64 = 0
+    /// SRTP leg: packets received from the remote whose authentication tag
+    /// did not verify (dropped, never forwarded).
+    public var droppedAuthentication: UInt64 = 0
+    /// SRTP leg: packets dropped for another SRTP reason — a replay, or (for
+    /// packets sent to the remote) a failed protect.
+    public var droppedSRTPOther: UInt64 = 0
     /// When the last packet was received from this leg (monotonic clock, measured once per wakeup).
     public var lastPacketAt: ContinuousClock.Instant?
 
     public init() {}
 
     /// All drops that happened on packets received from this leg.
-    public var droppedIn: UInt64 { droppedForeignSource + droppedNoDestination + droppedByProcessing }
+    public var droppedIn: UInt64 { droppedForeignSource + droppedNoDestination + droppedByProcessing + droppedAuthentication }
 }
 
 /// Counters and state of one leg.
