@@ -21,10 +21,10 @@ extension ConfigLoader {
         return listeners
     }
 
-    /// One listener: `address` (required), `port`, `transports`, and the TLS keys.
+    /// One listener: `address` (required), `port`, `transports`, `srtp`, and the TLS keys.
     private static func readListener(_ listener: MappingReader) -> ListenerConfig? {
         let tlsKeys = ["tls_certificate", "tls_key", "tls_port"]
-        listener.checkKeys(["address", "port", "transports"] + tlsKeys)
+        listener.checkKeys(["address", "port", "transports", "srtp"] + tlsKeys)
 
         var address = listener.requiredString("address", "a literal IPv4 or IPv6 address")
         if let text = address, IPAddressLiteral.bytes(text) == nil {
@@ -52,9 +52,10 @@ extension ConfigLoader {
                                         key: listener.keyPath("port"), at: portKey)
         }
         let port = listener.integer("port", in: 1...65535) ?? (tlsOnly ? tlsPort : 5060)
+        let srtp = listener.choice("srtp", of: SRTPPolicy.allCases) ?? .optional
         guard let address else { return nil }
         return ListenerConfig(address: address, port: port, transports: transports,
-                              tlsCertificate: certificate, tlsKey: key, tlsPort: tlsPort)
+                              tlsCertificate: certificate, tlsKey: key, tlsPort: tlsPort, srtp: srtp)
     }
 
     /// `transports:` — a non-empty sequence of udp/tcp/tls without repeats; nil if absent or invalid.

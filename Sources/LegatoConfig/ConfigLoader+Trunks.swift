@@ -24,9 +24,9 @@ extension ConfigLoader {
         return table
     }
 
-    /// One trunk: `uri` (required), `transport`, `headers`.
+    /// One trunk: `uri` (required), `transport`, `headers`, `srtp`.
     private static func readTrunk(_ name: String, _ trunk: MappingReader) -> TrunkConfig? {
-        trunk.checkKeys(["uri", "transport", "headers"])
+        trunk.checkKeys(["uri", "transport", "headers", "srtp"])
         var uri = trunk.requiredString("uri", "e.g. sip:127.0.0.1:5080")
         if let text = uri, let problem = SIPSyntax.uriProblem(text) {
             trunk.report(problem, key: "uri")
@@ -38,8 +38,10 @@ extension ConfigLoader {
             trunk.report("a sips: URI needs transport tls, found \(transport.rawValue)", key: "transport")
         }
         let headers = trunk.mapping("headers").flatMap(readHeaderPolicy) ?? HeaderPolicy()
+        let srtp = trunk.choice("srtp", of: SRTPPolicy.allCases) ?? .off
         guard let uri else { return nil }
-        return TrunkConfig(name: name, uri: uri, transport: transport ?? (secure ? .tls : .udp), headers: headers)
+        return TrunkConfig(name: name, uri: uri, transport: transport ?? (secure ? .tls : .udp), headers: headers,
+                           srtp: srtp)
     }
 
     /// A `headers:` policy (on a trunk or a bridge route): `allow` and `deny` regex lists.

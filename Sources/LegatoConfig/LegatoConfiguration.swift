@@ -47,9 +47,13 @@ public struct ListenerConfig: Sendable, Equatable {
     public var tlsKey: String?
     /// Port for TLS when `tls` is among the transports (default 5061).
     public var tlsPort: Int
+    /// SRTP policy for relayed calls arriving on this listener (default optional).
+    public var srtp: SRTPPolicy
 
     public init(address: String, port: Int = 5060, transports: [SIPTransport] = [.udp, .tcp],
-                tlsCertificate: String? = nil, tlsKey: String? = nil, tlsPort: Int = 5061) {
+                tlsCertificate: String? = nil, tlsKey: String? = nil, tlsPort: Int = 5061,
+                srtp: SRTPPolicy = .optional) {
+        self.srtp = srtp
         self.address = address
         self.port = port
         self.transports = transports
@@ -60,6 +64,22 @@ public struct ListenerConfig: Sendable, Equatable {
 
     /// True when `address` is an IPv6 literal.
     public var isIPv6: Bool { address.contains(":") }
+}
+
+/// How a relay leg treats SRTP (SDES, RFC 4568). Legato terminates SRTP per
+/// leg, so each leg's policy is independent of the other's.
+public enum SRTPPolicy: String, Sendable, Equatable, CaseIterable {
+    /// Inbound: an offer without a usable `a=crypto` line is refused with 488.
+    /// Outbound: Legato offers `RTP/SAVP` with crypto lines and hangs up a
+    /// callee that answers without one.
+    case required
+    /// Inbound: SRTP when the offer has a usable crypto line (`RTP/SAVP` or
+    /// best-effort `RTP/AVP` + crypto), plain RTP otherwise. Outbound: Legato
+    /// offers best-effort `RTP/AVP` with crypto lines and accepts either answer.
+    case optional
+    /// Plain RTP only: crypto lines are ignored; an `RTP/SAVP` offer is refused
+    /// with 488. Outbound offers carry no crypto.
+    case off
 }
 
 /// Signalling timers and limits.
@@ -150,8 +170,12 @@ public struct TrunkConfig: Sendable, Equatable {
     public var transport: SIPTransport
     /// X-header policy for INVITEs sent to this trunk.
     public var headers: HeaderPolicy
+    /// SRTP policy for relayed calls sent to this trunk (default off: plain RTP).
+    public var srtp: SRTPPolicy
 
-    public init(name: String, uri: String, transport: SIPTransport = .udp, headers: HeaderPolicy = HeaderPolicy()) {
+    public init(name: String, uri: String, transport: SIPTransport = .udp, headers: HeaderPolicy = HeaderPolicy(),
+                srtp: SRTPPolicy = .off) {
+        self.srtp = srtp
         self.name = name
         self.uri = uri
         self.transport = transport

@@ -16,15 +16,63 @@ private let trunkAndRoute = """
         let path = packageRoot + "/conf/legato.conf"
         let config = try ConfigLoader.load(path: path)
         #expect(config.sourcePath == path)
-        #expect(config.listeners == [ListenerConfig(address: "127.0.0.1", port: 5060, transports: [.udp, .tcp])])
+        #expect(config.listeners == [ListenerConfig(address: "127.0.0.1", port: 5060, transports: [.udp, .tcp],
+                                                    srtp: .optional)])
         #expect(config.signalling == SignallingConfig(noAnswerTimeout: 60, shutdownGrace: 30, userAgent: "Legato"))
-        #expect(config.media.mode == .direct)
+        #expect(config.media == MediaConfig(mode: .relay, address: "127.0.0.1", portRange: 30000...30999, workers: 0,
+                                            rtpTimeout: 7, rtpHangupTimeout: 60))
         #expect(config.trunks == ["local": TrunkConfig(name: "local", uri: "sip:127.0.0.1:5080", transport: .udp,
                                                        headers: HeaderPolicy(allow: ["^X-"], deny: []))])
         #expect(config.routes == [RouteConfig(
             name: "everything-to-local",
             match: RouteMatch(requestUser: ".*"),
-            action: .bridge(.init(trunk: "local", mode: .direct, user: "${user}")))])
+            action: .bridge(.init(trunk: "local", mode: .relay, user: "${user}")))])
+    }
+
+    @Test func srtpExampleLoads() throws {
+        let config = try ConfigLoader.load(path: packageRoot + "/conf/examples/srtp.conf")
+        #expect(config.listeners.map(\.srtp) == [.required])
+        #expect(config.trunks["local"]?.srtp == .off)
+        #expect(config.media.mode == .relay)
+        #expect(config.media.portRange == 30000...30999)
+        #expect(config.routes.first?.action == .bridge(.init(trunk: "local", mode: .relay)))
+    }
+
+    @Test func srtpPolicyDefaultsAndErrors() throws {
+        let config = try ConfigLoader.parse("""
+            listeners:
+              - address: 127.0.0.1
+              - address: ::1
+                srtp: off
+            trunks:
+              plain:
+                uri: sip:127.0.0.1:5080
+              secure:
+                uri: sip:127.0.0.1:5090
+                srtp: required
+            routes:
+              - action: bridge
+                trunk: plain
+            """, path: "test.conf")
+        #expect(config.listeners.map(\.srtp) == [.optional, .off])
+        #expect(config.trunks["plain"]?.srtp == .off)
+        #expect(config.trunks["secure"]?.srtp == .required)
+        let error = #expect(throws: ConfigErrors.self) {
+            try ConfigLoader.parse("""
+                listeners:
+                  - address: 127.0.0.1
+                    srtp: mandatory
+                trunks:
+                  local:
+                    uri: sip:127.0.0.1:5080
+                routes:
+                  - action: bridge
+                    trunk: local
+                """, path: "bad.conf")
+        }
+        #expect(error?.first.line == 3)
+        #expect(error?.first.key == "listeners[0].srtp")
+        #expect(error?.description.contains("required, optional, off") == true)
     }
 
     @Test func directExampleLoads() throws {
