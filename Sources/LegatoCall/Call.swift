@@ -48,6 +48,10 @@ public final class Call {
     private var ackSent = false
     /// The call whose media this call's session was bridged with (`answerDirect`).
     private weak var directPeer: Call?
+    /// The call re-INVITEs are relayed to (the other side of a bridge).
+    private weak var reinvitePeer: Call?
+    /// Rewrites relayed re-INVITE SDP (relay mode); nil passes it unchanged.
+    private var sessionRewriter: (any SessionRewriter)?
     private var connectedAt: ContinuousClock.Instant?
     /// The peer whose re-INVITE this call forwarded and now waits to answer.
     private weak var reinviteOrigin: Call?
@@ -145,7 +149,17 @@ public final class Call {
         guard let sdp = peer.remoteSession else { throw .peerHasNoSession(method: "answerDirect") }
         directPeer = peer
         peer.directPeer = self
+        pair(with: peer, rewriter: nil)
         try apply(.answer, method: "answerDirect", headers: extraHeaders, body: sdp)
+    }
+
+    /// Makes `peer` the call this one's re-INVITEs go to, and the other way
+    /// round, with `rewriter` handling the SDP (relay mode) or nil (direct).
+    func pair(with peer: Call, rewriter: (any SessionRewriter)?) {
+        reinvitePeer = peer
+        peer.reinvitePeer = self
+        sessionRewriter = rewriter
+        peer.sessionRewriter = rewriter
     }
 
     /// Answers with an SDP Legato built (relay mode: media anchored in Legato).
@@ -318,18 +332,31 @@ public final class Call {
     }
 
     /// A re-INVITE from the remote side (hold, unhold, new address, codec
-    /// change): in direct mode it is sent on to the peer with its SDP
-    /// unchanged, and the peer's answer comes back as the response. A
-    /// re-INVITE while one is pending on either side gets 491 (RFC 3261
-    /// 14.2); without a direct peer (relay mode, for now) it gets 488.
+    /// change) is sent on to the peer: with its SDP unchanged in direct mode,
+    /// rewritten for the peer's leg in relay mode. The peer's answer comes
+    /// back as the response. A re-INVITE while one is pending on either side
+    /// gets 491 (RFC 3261 14.2).
     private func handleReinvite(_ message: SIPMessage) {
-        guard machine.phase == .connected, let peer = directPeer, peer.state == .connected else {
+        guard machine.phase == .connected, let peer = reinvitePeer, peer.state == .connected else {
             leg.respond(488)
             return
         }
         guard !reinviteAnswerPending, reinviteOrigin == nil, !peer.reinviteAnswerPending, peer.reinviteOrigin == nil else {
             leg.respond(491)
             return
+        }
+        var forward = message.body
+        if let rewriter = sessionRewriter {
+            guard let body = message.body else {
+                leg.respond(488, reason: "Offerless re-INVITE Not Supported In Relay Mode")
+                return
+            }
+            switch rewriter.rewriteOffer(from: self, body: body) {
+            case .forward(let rewritten): forward = rewritten
+            case .refuse(let code, let reason):
+                leg.respond(code, reason: reason)
+                return
+            }
         }
         if let body = message.body, body.isSDP {
             remoteSession = body
@@ -339,29 +366,44 @@ public final class Call {
         reinviteAnswerPending = true
         peer.reinviteOrigin = self
         logger.info("call.reinvite", metadata: ["call.peer": "\(peer.id)"])
-        peer.leg.reinvite(body: message.body)
+        peer.leg.reinvite(body: forward)
     }
 
     /// The answer to a re-INVITE this call forwarded: ACK a 2xx, then answer the origin alike.
     private func relayReinviteAnswer(_ message: SIPMessage, to origin: Call?) {
-        let success = (200..<300).contains(message.status)
+        var success = (200..<300).contains(message.status)
+        var status = message.status
+        var reason = message.reason
+        var body = success ? message.body : nil
         if success {
             leg.ack()
             if let body = message.body, body.isSDP { remoteSession = body }
+            if let rewriter = sessionRewriter {
+                switch rewriter.rewriteAnswer(from: self, body: message.body) {
+                case .forward(let rewritten): body = rewritten
+                case .refuse(let code, let refusal):
+                    success = false
+                    status = code
+                    reason = refusal
+                    body = nil
+                }
+            }
+        } else {
+            sessionRewriter?.offerFailed(to: self)
         }
         guard let origin else { return }
         origin.reinviteAnswerPending = false
-        origin.leg.respond(message.status, reason: message.reason, body: success ? message.body : nil)
-        origin.reinviteAnswered(message, success: success)
+        origin.leg.respond(status, reason: reason, body: body)
+        origin.reinviteAnswered(message, status: status, reason: reason)
     }
 
     /// Fires ReInviteAccepted/Rejected and, when the accepted offer changed it, OnHold/OffHold.
-    private func reinviteAnswered(_ message: SIPMessage, success: Bool) {
+    private func reinviteAnswered(_ message: SIPMessage, status: Int, reason: String?) {
         let hold = pendingHold
         pendingHold = nil
-        guard success else {
-            fireSignalledEvent(.reInviteRejected(headers: message.customHeaders, code: message.status,
-                                                 reason: message.reason ?? SIPStatus.defaultReason(message.status)))
+        guard (200..<300).contains(status) else {
+            fireSignalledEvent(.reInviteRejected(headers: message.customHeaders, code: status,
+                                                 reason: reason ?? SIPStatus.defaultReason(status)))
             return
         }
         fireSignalledEvent(.reInviteAccepted(headers: message.customHeaders, body: message.body))

@@ -9,9 +9,12 @@ public final class CallEngine: SIPEndpointDelegate {
     public struct Listener {
         public let endpoint: SIPEndpoint
         public let transports: Set<String>
-        public init(endpoint: SIPEndpoint, transports: Set<String>) {
+        /// The listener's position in the configuration (`CallAlerting.listener`).
+        public let index: Int
+        public init(endpoint: SIPEndpoint, transports: Set<String>, index: Int = 0) {
             self.endpoint = endpoint
             self.transports = transports
+            self.index = index
         }
         var isIPv6: Bool { endpoint.address.contains(":") }
     }
@@ -130,7 +133,8 @@ public final class CallEngine: SIPEndpointDelegate {
         scenario.callAlerting(CallAlerting(
             call: call, callerid: call.callerid, destination: call.number,
             fromURI: invite.fromURI ?? "", toURI: invite.toURI ?? "", displayName: call.displayName,
-            headers: invite.headers, maxForwards: maxForwards, customData: nil), engine: self)
+            headers: invite.headers, maxForwards: maxForwards, customData: nil,
+            listener: listeners.first { $0.endpoint === endpoint }?.index ?? 0), engine: self)
     }
 
     /// SDP, or a multipart body (passed through unchanged in direct mode).

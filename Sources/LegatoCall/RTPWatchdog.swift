@@ -15,7 +15,7 @@ public struct RTPWatchdog: Equatable, Sendable {
     public let stopAfter: Duration
     /// nil: never hang up for silence.
     public let hangupAfter: Duration?
-    private let start: ContinuousClock.Instant
+    private var start: ContinuousClock.Instant
     public private(set) var isStopped = false
     public private(set) var isExpired = false
 
@@ -24,6 +24,12 @@ public struct RTPWatchdog: Equatable, Sendable {
         self.stopAfter = stopAfter
         self.hangupAfter = hangupAfter
         self.start = start
+    }
+
+    /// Exempts the silence up to `now` (a call on hold sends no media):
+    /// silence is counted again from `now`.
+    public mutating func exempt(until now: ContinuousClock.Instant) {
+        start = max(start, now)
     }
 
     /// Judges the silence at `now`, given the last packet time (nil: none yet).

@@ -24,6 +24,8 @@ public struct CallAlerting {
     /// The INVITE's Max-Forwards (70 when absent).
     public let maxForwards: Int
     public let customData: String?
+    /// Index (in the configuration's `listeners`) of the listener the INVITE arrived on.
+    public var listener: Int = 0
 }
 
 /// Options for `CallEngine.callSIP` (VoxEngine's `callSIP` parameters).

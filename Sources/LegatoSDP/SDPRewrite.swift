@@ -4,14 +4,25 @@ public struct RelayAddress: Sendable, Equatable {
     public var rtpPort: Int
     /// nil when RTCP is multiplexed on the RTP port (rtcp-mux).
     public var rtcpPort: Int?
-    /// The SDES crypto line Legato offers or answers with on this leg, nil for plain RTP.
-    public var crypto: SDPCrypto?
+    /// The SDES crypto lines Legato offers (one per suite) or answers with
+    /// (one) on this leg; empty for plain RTP.
+    public var cryptos: [SDPCrypto]
+    /// `RTP/SAVP` (true) or `RTP/AVP` (false); nil: SAVP exactly when there
+    /// are crypto lines. False with crypto lines is best-effort SRTP
+    /// (`RTP/AVP` + `a=crypto`).
+    public var secureProfile: Bool?
 
-    public init(address: String, rtpPort: Int, rtcpPort: Int?, crypto: SDPCrypto? = nil) {
+    public init(address: String, rtpPort: Int, rtcpPort: Int?, cryptos: [SDPCrypto] = [], secureProfile: Bool? = nil) {
         self.address = address
         self.rtpPort = rtpPort
         self.rtcpPort = rtcpPort
-        self.crypto = crypto
+        self.cryptos = cryptos
+        self.secureProfile = secureProfile
+    }
+
+    /// One crypto line (or none).
+    public init(address: String, rtpPort: Int, rtcpPort: Int?, crypto: SDPCrypto?) {
+        self.init(address: address, rtpPort: rtpPort, rtcpPort: rtcpPort, cryptos: crypto.map { [$0] } ?? [])
     }
 }
 
@@ -25,7 +36,10 @@ extension SessionDescription {
     ///
     /// - Parameter addresses: one entry per media section (nil leaves a section rejected).
     /// - Parameter version: the `o=` session version to write (increment on every change).
-    public func rewrittenForRelay(addresses: [RelayAddress?], origin: String, version: UInt64) -> SessionDescription {
+    /// - Parameter sessionID: the `o=` session id to write (keep it for the
+    ///   whole session, RFC 3264 8); nil keeps the source's.
+    public func rewrittenForRelay(addresses: [RelayAddress?], origin: String, version: UInt64,
+                                  sessionID: UInt64? = nil) -> SessionDescription {
         var out = self
         let sessionAddress = addresses.compactMap { $0?.address }.first
         for i in out.sessionLines.indices {
@@ -34,6 +48,7 @@ extension SessionDescription {
                 var fields = out.sessionLines[i].value.split(separator: " ").map(String.init)
                 if fields.count >= 6 {
                     fields[0] = "-"
+                    if let sessionID { fields[1] = String(sessionID) }
                     fields[2] = String(version)
                     if let sessionAddress {
                         fields[4] = SDPConnection.addressType(of: sessionAddress)
@@ -64,10 +79,10 @@ extension SessionDescription {
             if relay.rtcpPort != nil {
                 section.lines.removeAll { $0.attributeName == "rtcp-mux" }
             }
-            section.replaceLines(where: { $0.attributeName == "crypto" }, with: relay.crypto.map {
-                [SDPLine(type: "a", value: "crypto:" + $0.attributeValue)]
-            } ?? [])
-            section.proto = Self.profile(section.proto, secure: relay.crypto != nil)
+            section.replaceLines(where: { $0.attributeName == "crypto" }, with: relay.cryptos.map {
+                SDPLine(type: "a", value: "crypto:" + $0.attributeValue)
+            })
+            section.proto = Self.profile(section.proto, secure: relay.secureProfile ?? !relay.cryptos.isEmpty)
             out.media[index] = section
         }
         return out

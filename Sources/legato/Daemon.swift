@@ -34,7 +34,7 @@ final class Daemon {
         }
         let router = try ConfigRouter(configuration: configuration, media: media, logger: logger)
         var listeners: [CallEngine.Listener] = []
-        for listener in configuration.listeners {
+        for (index, listener) in configuration.listeners.enumerated() {
             let host = listener.isIPv6 ? "[\(listener.address)]" : listener.address
             let plain = listener.transports.filter { $0 != .tls }
             var url: String?
@@ -52,7 +52,7 @@ final class Daemon {
                                            sipsURL: url == nil ? nil : sipsURL, certificateDirectory: certDir,
                                            userAgent: configuration.signalling.userAgent, logger: logger)
             endpoints.append(endpoint)
-            listeners.append(.init(endpoint: endpoint, transports: Set(listener.transports.map(\.rawValue))))
+            listeners.append(.init(endpoint: endpoint, transports: Set(listener.transports.map(\.rawValue)), index: index))
             logger.info("legato.listening", metadata: [
                 "listener.address": "\(listener.address)", "listener.port": "\(listener.port)",
                 "listener.transports": "\(listener.transports.map(\.rawValue).joined(separator: ","))"])

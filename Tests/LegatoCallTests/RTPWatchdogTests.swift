@@ -41,3 +41,15 @@ import Testing
         #expect(w.observe(lastPacket: nil, now: at(10_000)) == .unchanged)
     }
 }
+
+@Suite struct RTPWatchdogHoldTests {
+    @Test func silenceDuringAnExemptionDoesNotCount() {
+        let t0 = ContinuousClock.now
+        var dog = RTPWatchdog(stopAfter: .seconds(7), hangupAfter: .seconds(60), start: t0)
+        // On hold from t0 to t0+100 s: exempted every tick.
+        for second in stride(from: 1, through: 100, by: 1) { dog.exempt(until: t0 + .seconds(second)) }
+        #expect(dog.observe(lastPacket: nil, now: t0 + .seconds(101)) == .unchanged)
+        #expect(dog.observe(lastPacket: nil, now: t0 + .seconds(107)) == .stopped)
+        #expect(dog.observe(lastPacket: nil, now: t0 + .seconds(160)) == .expired)
+    }
+}

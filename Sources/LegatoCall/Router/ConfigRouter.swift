@@ -16,11 +16,13 @@ public final class ConfigRouter: Scenario {
     private let media: MediaWorkerPool?
     private let mediaAddress: String
     private let watchdog: RelayBridge.WatchdogSettings
+    private let listenerSRTP: [SRTPPolicy]
 
     /// Compiles the configuration's routes and header policies. `media` runs
     /// relay-mode routes; without it they are refused with 488.
     public init(configuration: LegatoConfiguration, media: MediaWorkerPool? = nil, logger: Logger) throws {
         self.media = media
+        listenerSRTP = configuration.listeners.map(\.srtp)
         mediaAddress = configuration.media.address
         watchdog = .init(stopAfter: configuration.media.rtpTimeout, hangupAfter: configuration.media.rtpHangupTimeout)
         table = try RouteTable(configuration.routes)
@@ -75,8 +77,11 @@ public final class ConfigRouter: Scenario {
                 inbound.refuse(code: 488, reason: "Relay Mode Not Available")
                 return
             }
+            let policies = RelayBridge.Policies(
+                a: listenerSRTP.indices.contains(alerting.listener) ? listenerSRTP[alerting.listener] : .optional,
+                b: trunk.srtp)
             RelayBridge.start(inbound: inbound, uri: uri, options: options, engine: engine, media: media,
-                              address: mediaAddress, watchdog: watchdog)
+                              address: mediaAddress, policies: policies, watchdog: watchdog)
             return
         }
         let outbound: Call
