@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "LegatoMediaTests", dependencies: ["LegatoMedia"]),
         .testTarget(name: "LegatoSIPTests", dependencies: ["LegatoSIP", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LegatoCallTests", dependencies: ["LegatoCall"]),
-        .testTarget(name: "IntegrationTests", dependencies: [], resources: [.copy("Scenarios")]),
+        .testTarget(name: "IntegrationTests", dependencies: ["LegatoMedia"], resources: [.copy("Scenarios")]),
     ],
     swiftLanguageModes: [.v6]
 )
