@@ -35,5 +35,82 @@ extension Integration {
             #expect(answers.last?.body == calleeAnswer.body)
             #expect(calleeTrace.requests("ACK", .received).count == 2, "\(calleeTrace)")
         }
+
+        @Test("relay mode: hold and unhold re-INVITEs are relayed with Legato's SDP, and media follows the caller to a new port")
+        func relayHoldUnholdFollowsNewAddress() async throws {
+            let test = try TestContext()
+            let relayLow = test.ports.base + 20_000
+            var conf = test.conf()
+            conf.mediaSection = ["  mode: relay", "  address: 127.0.0.1",
+                                 "  port_min: \(relayLow)", "  port_max: \(relayLow + 19)"]
+            let first = try UDPSocket(port: test.ports.spare)
+            let second = try UDPSocket(port: test.ports.uac2Media)
+            var uac = test.uac("uac-relay-hold-unhold.xml")
+            uac.keys = ["rtp_port": "\(test.ports.spare)", "rtp_port2": "\(test.ports.uac2Media)"]
+            var uas = test.uas("uas-answer-hold-unhold.xml")
+            uas.extraArguments = ["-rtp_echo"]
+
+            let (caller, callee, echoedBefore, echoedAfter, log) = try await withLegato(conf, artifacts: test.artifacts) { legato in
+                let calleeProcess = try await SippProcess.start(uas, artifacts: test.artifacts)
+                let callerProcess = try await SippProcess.start(uac, artifacts: test.artifacts)
+                func oks() -> [SIPMessage] { callerProcess.trace.responses(to: "INVITE", .received, code: 200) }
+                _ = await waitUntil(timeout: .seconds(10)) { !oks().isEmpty }
+                let port = try #require(oks().first.flatMap { RelayMedia.audioPort(in: $0.body) })
+                var before = 0
+                for sequence in 0..<3 {
+                    let packet = RelayMedia.rtpPacket(sequence: UInt16(sequence))
+                    try first.send(packet, toPort: port)
+                    if first.receive(timeout: .seconds(1))?.bytes == packet { before += 1 }
+                }
+                // After the unhold (third 200), the caller's media comes from its new port.
+                _ = await waitUntil(timeout: .seconds(10)) { oks().count >= 3 }
+                var after = 0
+                for sequence in 10..<13 {
+                    let packet = RelayMedia.rtpPacket(sequence: UInt16(sequence))
+                    try second.send(packet, toPort: port)
+                    if second.receive(timeout: .seconds(1))?.bytes == packet { after += 1 }
+                }
+                let caller = try await callerProcess.finish()
+                let callee = try await calleeProcess.finish(within: .seconds(15))
+                try await legato.expectNoCallsLeft()
+                #expect(legato.log.contains("media.ports.allocated=0 "), "log \(legato.logPath)")
+                return (caller, callee, before, after, legato.log)
+            }
+            expectSuccess(caller)
+            expectSuccess(callee)
+            #expect(echoedBefore == 3, "RTP before the hold")
+            #expect(echoedAfter == 3, "RTP from the caller's new port after the unhold")
+            let invites = callee.trace.requests("INVITE", .received)
+            try #require(invites.count == 3, "\(callee.trace)")
+            // Every SDP the callee got names Legato's leg-B port, with one o= session id and rising versions.
+            let calleeSide = try #require(RelayMedia.audioPort(in: invites[0].body))
+            #expect((relayLow...(relayLow + 19)).contains(calleeSide))
+            let origins = invites.map { Self.origin(in: $0.body) }
+            for (index, invite) in invites.enumerated() {
+                #expect(RelayMedia.audioPort(in: invite.body) == calleeSide, "\(invite.body)")
+                #expect(!invite.body.contains("\(test.ports.spare)") && !invite.body.contains("\(test.ports.uac2Media)"))
+                #expect(origins[index]?.id == origins[0]?.id)
+                if index > 0 { #expect((origins[index]?.version ?? 0) > (origins[index - 1]?.version ?? 0), "\(origins)") }
+            }
+            #expect(invites[1].body.contains("a=sendonly"))
+            #expect(invites[2].body.contains("a=sendrecv"))
+            let answers = caller.trace.responses(to: "INVITE", .received, code: 200)
+            #expect(answers.count == 3)
+            #expect(answers.dropFirst().first?.body.contains("a=recvonly") == true)
+            #expect(Set(answers.compactMap { RelayMedia.audioPort(in: $0.body) }).count == 1, "one Legato port for the caller")
+            let events = log.split(whereSeparator: \.isNewline).filter { $0.contains("call.signalling-event") }
+            for (event, count) in [("ReInviteReceived", 2), ("ReInviteAccepted", 2), ("OnHold", 1), ("OffHold", 1),
+                                   ("ReInviteRejected", 0)] {
+                #expect(events.filter { $0.contains("call.event=\(event) ") }.count == count, "\(event): \(events)")
+            }
+        }
+
+        /// The `o=` session id and version of an SDP body.
+        static func origin(in body: String) -> (id: String, version: Int)? {
+            guard let line = body.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("o=") }) else { return nil }
+            let fields = line.split(separator: " ")
+            guard fields.count >= 3, let version = Int(fields[2]) else { return nil }
+            return (String(fields[1]), version)
+        }
     }
 }
