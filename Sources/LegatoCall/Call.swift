@@ -61,6 +61,11 @@ public final class Call {
     private var remoteHolds = false
     /// The hold state of the re-INVITE waiting for the peer's answer.
     private var pendingHold: Bool?
+    /// Set by the engine on inbound calls when a media engine runs: what
+    /// `answer()`/`startEarlyMedia()` anchor the call's media with.
+    var anchorSettings: MediaAnchorSettings?
+    /// The call's own anchored media (`answer()` outside a bridge).
+    private var mediaAnchor: MediaAnchor?
     private var noAnswerTimer: Task<Void, Never>?
     private var noAnswerTimeout: Double?
     private var earlyMediaTimer: Task<Void, Never>?
@@ -151,6 +156,56 @@ public final class Call {
         peer.directPeer = self
         pair(with: peer, rewriter: nil)
         try apply(.answer, method: "answerDirect", headers: extraHeaders, body: sdp)
+    }
+
+    /// Answers an inbound call with media anchored in Legato (relay): the
+    /// caller gets Legato's address, ports and (under the listener's SRTP
+    /// policy) its own SDES key. Outside a bridge the caller's media ends in
+    /// Legato. Throws `mediaUnavailable` when no media engine runs (a conf
+    /// with neither `media.mode: relay` nor a relay route) or no ports are
+    /// free, and `offerNotAcceptable` when the INVITE had no usable offer.
+    public func answer(extraHeaders: [SIPHeader] = []) async throws(CallError) {
+        try await answer(extraHeaders: extraHeaders, echo: false)
+    }
+
+    /// Sends 183 with Legato's SDP on an unanswered inbound call (early
+    /// media anchored in Legato); the same media carries on after `answer()`.
+    /// Early media lasts at most `signalling.early_media_timeout` (60 s).
+    public func startEarlyMedia(extraHeaders: [SIPHeader] = []) async throws(CallError) {
+        try CallInputRules.validateExtraHeaders(extraHeaders)
+        guard machine.allows(.earlyMedia) else {
+            throw .invalidState(method: "startEarlyMedia", state: machine.state, incoming: incoming)
+        }
+        let anchor = try await anchoredMedia(method: "startEarlyMedia", echo: false)
+        try apply(.earlyMedia, method: "startEarlyMedia", headers: extraHeaders, body: anchor.answer)
+        fireMediaEvent(.audioStarted)
+    }
+
+    /// `answer()`; with `echo`, the caller's media is sent back to it (the echo route action).
+    func answer(extraHeaders: [SIPHeader], echo: Bool) async throws(CallError) {
+        try CallInputRules.validateExtraHeaders(extraHeaders)
+        guard machine.allows(.answer) else {
+            throw .invalidState(method: "answer", state: machine.state, incoming: incoming)
+        }
+        let wasEarly = isInEarlyMedia
+        let anchor = try await anchoredMedia(method: "answer", echo: echo)
+        try apply(.answer, method: "answer", headers: extraHeaders, body: anchor.answer)
+        if !wasEarly { fireMediaEvent(.audioStarted) }
+    }
+
+    private func anchoredMedia(method: String, echo: Bool) async throws(CallError) -> MediaAnchor {
+        if let mediaAnchor { return mediaAnchor }
+        guard let settings = anchorSettings else {
+            throw .mediaUnavailable(method: method, reason: "no media engine runs (set media.mode: relay)")
+        }
+        let anchor = try await MediaAnchor.create(offer: remoteSession, settings: settings, echo: echo, method: method)
+        guard machine.phase != .ended else {
+            anchor.release()
+            throw .invalidState(method: method, state: machine.state, incoming: incoming)
+        }
+        mediaAnchor = anchor
+        MediaEventRouter.shared.register(anchor.session.id, inbound: self, outbound: nil)
+        return anchor
     }
 
     /// Makes `peer` the call this one's re-INVITEs go to, and the other way
@@ -278,6 +333,10 @@ public final class Call {
         if machine.phase == .ended {
             noAnswerTimer?.cancel()
             noAnswerTimer = nil
+            if let mediaAnchor {
+                MediaEventRouter.shared.unregister(mediaAnchor.session.id)
+                mediaAnchor.release()
+            }
         }
         if machine.dialogGone, let onFinished {
             self.onFinished = nil

@@ -32,6 +32,8 @@ public final class CallEngine: SIPEndpointDelegate {
     public var maxCalls = 0
     /// Seconds an inbound call may stay in early media before it fails with 408; nil = no limit.
     public var earlyMediaTimeout: Double? = 60
+    /// Media anchoring for `Call.answer()`, by listener index (empty: no media engine).
+    public var anchorSettings: [Int: MediaAnchorSettings] = [:]
     /// When set and overloaded, new INVITEs get 503.
     public var loadMonitor: LoadMonitor?
     private var inboundCount = 0
@@ -105,6 +107,8 @@ public final class CallEngine: SIPEndpointDelegate {
                         headers: invite.customHeaders, sipCallID: invite.callID, remoteSession: invite.body,
                         logger: logger)
         call.earlyMediaTimeout = earlyMediaTimeout
+        let listenerIndex = listeners.first { $0.endpoint === endpoint }?.index ?? 0
+        call.anchorSettings = anchorSettings[listenerIndex]
         track(call)
         call.logger.info("call.inbound", metadata: ["call.from": "\(invite.fromURI ?? "")",
                                                     "call.to": "\(invite.requestURI ?? "")"])
@@ -134,7 +138,7 @@ public final class CallEngine: SIPEndpointDelegate {
             call: call, callerid: call.callerid, destination: call.number,
             fromURI: invite.fromURI ?? "", toURI: invite.toURI ?? "", displayName: call.displayName,
             headers: invite.headers, maxForwards: maxForwards, customData: nil,
-            listener: listeners.first { $0.endpoint === endpoint }?.index ?? 0), engine: self)
+            listener: listenerIndex), engine: self)
     }
 
     /// SDP, or a multipart body (passed through unchanged in direct mode).

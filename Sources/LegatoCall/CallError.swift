@@ -17,6 +17,11 @@ public enum CallError: Error, Equatable, Sendable, CustomStringConvertible {
     case peerHasNoSession(method: String)
     /// An outbound call could not be placed (no listener for the target, bad URI…).
     case cannotPlaceCall(String)
+    /// `answer`/`startEarlyMedia` need the media engine (a relay-capable conf: `media.mode: relay`
+    /// or a relay route) and free media ports.
+    case mediaUnavailable(method: String, reason: String)
+    /// The remote offer cannot be answered with media anchored in Legato (no SDP, SRTP policy…).
+    case offerNotAcceptable(method: String, reason: String)
 
     public var description: String {
         switch self {
@@ -29,6 +34,8 @@ public enum CallError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(m) is not allowed on an \(i ? "inbound" : "outbound") call in state \(s)"
         case .peerHasNoSession(let m): return "\(m): the peer call has no SDP to pass through"
         case .cannotPlaceCall(let why): return "cannot place call: \(why)"
+        case .mediaUnavailable(let m, let why): return "\(m): media engine unavailable: \(why)"
+        case .offerNotAcceptable(let m, let why): return "\(m): the remote offer cannot be answered: \(why)"
         }
     }
 }

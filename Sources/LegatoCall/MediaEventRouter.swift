@@ -20,7 +20,7 @@ public final class MediaEventRouter {
         { event in Task { @SIPActor in MediaEventRouter.shared.deliver(event) } }
     }
 
-    func register(_ session: MediaSessionID, inbound: Call, outbound: Call) {
+    func register(_ session: MediaSessionID, inbound: Call, outbound: Call?) {
         sessions[session] = Entry(a: inbound, b: outbound)
     }
 

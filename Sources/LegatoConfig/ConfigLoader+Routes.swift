@@ -1,13 +1,14 @@
 extension ConfigLoader {
-    /// The two route actions, as written in `action:`.
+    /// The route actions, as written in `action:`.
     private enum ActionKind: String, CaseIterable {
-        case bridge, reject
+        case bridge, reject, echo
 
         /// Keys only this action takes.
         var keys: [String] {
             switch self {
             case .bridge: ["trunk", "mode", "user", "headers", "no_answer_timeout"]
             case .reject: ["code", "reason"]
+            case .echo: []
             }
         }
     }
@@ -44,15 +45,17 @@ extension ConfigLoader {
         let common = ["name", "match", "action"]
         var kind: ActionKind?
         if route.value("action") == nil {
-            route.reportMissing("action", "bridge or reject")
+            route.reportMissing("action", "bridge, reject or echo")
         } else {
             kind = route.choice("action", of: ActionKind.allCases)
         }
         if let kind {
-            let other: ActionKind = kind == .bridge ? .reject : .bridge
-            let misplaced = Dictionary(uniqueKeysWithValues: other.keys.map {
-                ($0, "'\($0)' only applies to action: \(other.rawValue) (this route's action is \(kind.rawValue))")
-            })
+            var misplaced: [String: String] = [:]
+            for other in ActionKind.allCases where other != kind {
+                for key in other.keys {
+                    misplaced[key] = "'\(key)' only applies to action: \(other.rawValue) (this route's action is \(kind.rawValue))"
+                }
+            }
             route.checkKeys(common + kind.keys, misplaced: misplaced)
         } else {
             route.checkKeys(common + ActionKind.bridge.keys + ActionKind.reject.keys)
@@ -63,6 +66,7 @@ extension ConfigLoader {
         let action: RouteAction? = switch kind {
         case .bridge: readBridge(route, match: match, media: media, trunks: trunks).map(RouteAction.bridge)
         case .reject: readReject(route)
+        case .echo: .echo
         case nil: nil
         }
         guard let action else { return nil }

@@ -205,6 +205,9 @@ public enum RouteAction: Sendable, Equatable {
     case bridge(Bridge)
     /// Reject with a final status (300–699) and optional reason phrase.
     case reject(code: Int, reason: String?)
+    /// Answer with media anchored in Legato and send the caller's media
+    /// back to it (a test service; needs the media engine).
+    case echo
 
     public struct Bridge: Sendable, Equatable {
         /// Name of the trunk (must exist in `trunks`).

@@ -158,7 +158,7 @@ final class RelaySessionCore {
         }
         a = RelayLegCore(leg: .a, rtpPort: pairA.port, rtpFD: pairA.rtp, rtcpFD: pairA.rtcp, rtcpMux: options.rtcpMuxA)
         b = RelayLegCore(leg: .b, rtpPort: pairB.port, rtpFD: pairB.rtp, rtcpFD: pairB.rtcp, rtcpMux: options.rtcpMuxB)
-        a.peer = b
+        a.peer = options.echoA ? a : b
         b.peer = a
         a.session = self
         b.session = self

@@ -33,8 +33,12 @@ public struct RelaySessionOptions: Sendable, Hashable {
     public var rtcpMuxA: Bool
     /// rtcp-mux for leg B.
     public var rtcpMuxB: Bool
+    /// Leg A's packets go back to leg A's remote (an echo test service);
+    /// leg B is then unused.
+    public var echoA: Bool
 
-    public init(allowRelatch: Bool = false, rtcpMuxA: Bool = false, rtcpMuxB: Bool = false) {
+    public init(allowRelatch: Bool = false, rtcpMuxA: Bool = false, rtcpMuxB: Bool = false, echoA: Bool = false) {
+        self.echoA = echoA
         self.allowRelatch = allowRelatch
         self.rtcpMuxA = rtcpMuxA
         self.rtcpMuxB = rtcpMuxB

@@ -58,6 +58,12 @@ final class Daemon {
                 "listener.transports": "\(listener.transports.map(\.rawValue).joined(separator: ","))"])
         }
         let engine = CallEngine(listeners: listeners, scenario: router, logger: logger)
+        if let media {
+            for (index, listener) in configuration.listeners.enumerated() {
+                engine.anchorSettings[index] = MediaAnchorSettings(pool: media, address: configuration.media.address,
+                                                                   srtp: listener.srtp)
+            }
+        }
         engine.maxCalls = configuration.signalling.maxCalls
         engine.earlyMediaTimeout = configuration.signalling.earlyMediaTimeout
         if configuration.signalling.overloadLagMilliseconds > 0 {
@@ -108,8 +114,16 @@ final class Daemon {
 }
 
 extension LegatoConfiguration {
-    /// True when a route bridges in relay mode (the daemon then starts media workers).
+    /// True when media may be anchored in Legato: relay is the default
+    /// mode, or a route bridges in relay mode or echoes (the daemon then
+    /// starts media workers, and `Call.answer()` works).
     var usesRelay: Bool {
-        routes.contains { if case .bridge(let b) = $0.action { return b.mode == .relay } else { return false } }
+        media.mode == .relay || routes.contains {
+            switch $0.action {
+            case .bridge(let bridge): bridge.mode == .relay
+            case .echo: true
+            case .reject: false
+            }
+        }
     }
 }

@@ -53,6 +53,19 @@ public final class ConfigRouter: Scenario {
             inbound.refuse(code: code, reason: reason)
         case .bridge(let bridge):
             self.bridge(alerting, route: match, bridge: bridge, engine: engine)
+        case .echo:
+            Task { @SIPActor in
+                do throws(CallError) {
+                    try await inbound.answer(extraHeaders: [], echo: true)
+                } catch {
+                    inbound.logger.warning("route.echo-failed", metadata: ["error": "\(error)"])
+                    switch error {
+                    case .offerNotAcceptable(_, let reason): inbound.refuse(code: 488, reason: reason)
+                    case .mediaUnavailable: inbound.refuse(code: 503, reason: "No Media Ports")
+                    default: inbound.refuse(code: 500)
+                    }
+                }
+            }
         }
     }
 

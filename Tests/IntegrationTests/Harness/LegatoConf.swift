@@ -13,6 +13,7 @@ struct LegatoConf {
     enum Action {
         case bridge(trunk: String, user: String = "${user}")
         case reject(code: Int, reason: String?)
+        case echo
     }
 
     struct Route {
@@ -106,6 +107,8 @@ struct LegatoConf {
             case let .reject(code, reason):
                 lines += ["    action: reject", "    code: \(code)"]
                 if let reason { lines.append("    reason: \(Self.quoted(reason))") }
+            case .echo:
+                lines.append("    action: echo")
             }
         }
         return lines.joined(separator: "\n") + "\n"

@@ -1,0 +1,84 @@
+import LegatoConfig
+import LegatoMedia
+import LegatoSDP
+import LegatoSIP
+
+/// What `Call.answer()` / `Call.startEarlyMedia()` need to anchor a call's
+/// media in Legato outside a bridge: the worker pool, the address to bind
+/// and announce, and the SRTP policy of the call's listener.
+public struct MediaAnchorSettings: Sendable {
+    public let pool: MediaWorkerPool
+    public let address: String
+    public let srtp: SRTPPolicy
+
+    public init(pool: MediaWorkerPool, address: String, srtp: SRTPPolicy) {
+        self.pool = pool
+        self.address = address
+        self.srtp = srtp
+    }
+}
+
+/// The media of one call anchored in Legato on its own (VoxEngine's
+/// `answer()` without a bridge): a relay session whose leg A faces the
+/// caller. Leg B is not connected, so the caller's media stops in Legato
+/// (players, recorders and `sendMediaTo` attach here later) — or, with
+/// `echo`, comes straight back to the caller (the `echo` route action).
+@SIPActor
+final class MediaAnchor {
+    let session: RelaySession
+    /// Legato's answer to the call's offer (sent in 183 and 200 alike).
+    let answer: SIPBody
+
+    private init(session: RelaySession, answer: SIPBody) {
+        self.session = session
+        self.answer = answer
+    }
+
+    private static var nextSessionNumber: UInt64 = 1 << 40
+
+    /// Creates the session and Legato's answer to `offer` under `settings`.
+    static func create(offer: SIPBody?, settings: MediaAnchorSettings, echo: Bool,
+                       method: String) async throws(CallError) -> MediaAnchor {
+        guard let offer, offer.isSDP, let sdp = try? SDPParser.parse(offer.text), let first = sdp.media.first else {
+            throw .offerNotAcceptable(method: method, reason: "the INVITE has no SDP offer")
+        }
+        var negotiator = SRTPNegotiator(policy: settings.srtp)
+        let outcome: SRTPNegotiator.Outcome
+        let announcement: SRTPNegotiator.Announcement
+        do {
+            (outcome, announcement) = try negotiator.answer(first)
+        } catch {
+            throw .offerNotAcceptable(method: method, reason: error.reason)
+        }
+        nextSessionNumber += 1
+        let session: RelaySession
+        do {
+            session = try await settings.pool.createRelaySession(
+                id: MediaSessionID(nextSessionNumber), address: settings.address,
+                options: RelaySessionOptions(echoA: echo))
+        } catch {
+            throw .mediaUnavailable(method: method, reason: "\(error)")
+        }
+        var addresses: [RelayAddress?] = Array(repeating: nil, count: sdp.media.count)
+        addresses[0] = RelayAddress(address: settings.address, rtpPort: session.ports.a.rtp,
+                                    rtcpPort: session.ports.a.rtcp, cryptos: announcement.cryptos,
+                                    secureProfile: announcement.secureProfile)
+        let text = sdp.rewrittenForRelay(addresses: addresses, origin: settings.address, version: 1,
+                                         sessionID: UInt64.random(in: 1_000_000...9_999_999_999)).text
+        let keys = outcome.keys
+        var remote: (MediaEndpoint, MediaEndpoint)?
+        if first.port > 0, let host = sdp.connectionAddress(of: 0) {
+            remote = (MediaEndpoint(host: host, port: first.port), MediaEndpoint(host: host, port: first.port + 1))
+        }
+        do {
+            try await session.setSRTP(.a, keys)
+            if let (rtp, rtcp) = remote { try await session.setRemote(.a, rtp: rtp, rtcp: rtcp) }
+        } catch {
+            session.release()
+            throw .mediaUnavailable(method: method, reason: "\(error)")
+        }
+        return MediaAnchor(session: session, answer: SIPBody(contentType: "application/sdp", text: text))
+    }
+
+    func release() { session.release() }
+}
