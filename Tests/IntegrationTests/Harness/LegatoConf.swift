@@ -6,6 +6,8 @@ struct LegatoConf {
         var transport: String = "udp"
         var allow: [String] = ["^X-"]
         var deny: [String] = []
+        /// `srtp:` of the trunk (`required`, `optional`, `off`); nil leaves it out (the daemon's default).
+        var srtp: String? = nil
     }
 
     enum Action {
@@ -24,6 +26,8 @@ struct LegatoConf {
     var address = "127.0.0.1"
     var port: Int
     var transports = ["udp", "tcp"]
+    /// `srtp:` of the first listener (`required`, `optional`, `off`); nil leaves it out.
+    var listenerSRTP: String? = nil
     var noAnswerTimeout: Double = 15
     var shutdownGrace: Double = 5
     /// `signalling.early_media_timeout`; nil keeps the daemon's default (60 s).
@@ -61,7 +65,7 @@ struct LegatoConf {
             "  - address: \(address)",
             "    port: \(port)",
             "    transports: [\(transports.joined(separator: ", "))]",
-        ] + extraListeners + [
+        ] + (listenerSRTP.map { ["    srtp: \($0)"] } ?? []) + extraListeners + [
             "signalling:",
             "  no_answer_timeout: \(Self.number(noAnswerTimeout))",
             "  shutdown_grace: \(Self.number(shutdownGrace))",
@@ -78,6 +82,9 @@ struct LegatoConf {
                 "  \(trunk.name):",
                 "    uri: \(Self.quoted(trunk.uri))",
                 "    transport: \(trunk.transport)",
+            ]
+            if let srtp = trunk.srtp { lines.append("    srtp: \(srtp)") }
+            lines += [
                 "    headers:",
                 "      allow: [\(trunk.allow.map(Self.quoted).joined(separator: ", "))]",
                 "      deny: [\(trunk.deny.map(Self.quoted).joined(separator: ", "))]",
