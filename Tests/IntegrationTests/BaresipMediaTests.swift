@@ -155,13 +155,13 @@ extension Integration {
                         // Each accepted offer/answer gives the caller one CALL_REMOTE_SDP: the call, the hold, the resume.
                         try await caller.control.command("hold")
                         try #require(await caller.waitForEvent("CALL_REMOTE_SDP", count: 2),
-                                     "the hold re-INVITE was not answered; logs \(caller.logPath) \(legato.logPath)")
+                                     "the hold re-INVITE was not answered (\(caller.failureResponses)); logs \(caller.logPath) \(legato.logPath)")
                         #expect(caller.log.contains("a=sendonly") && callee.log.contains("a=sendonly"),
                                 "the callee was not offered sendonly; log \(callee.logPath)")
                         try await Task.sleep(for: .seconds(2))
                         try await caller.control.command("resume")
                         try #require(await caller.waitForEvent("CALL_REMOTE_SDP", count: 3),
-                                     "the resume re-INVITE was not answered; logs \(caller.logPath) \(legato.logPath)")
+                                     "the resume re-INVITE was not answered (\(caller.failureResponses)); logs \(caller.logPath) \(legato.logPath)")
                         try await callee.startEcho(device: "echo")
                         let echoFrom = callee.recordedSeconds(heard: false)
                         let echoed = await waitUntil(timeout: .seconds(10), interval: .milliseconds(100)) {

@@ -174,6 +174,13 @@ final class Baresip {
         return try ToneAudio.readWAV(path)
     }
 
+    /// Status lines of the failure responses (3xx–6xx) in the SIP trace, e.g. "SIP/2.0 488 Not Acceptable Here".
+    var failureResponses: [String] {
+        log.split(whereSeparator: \.isNewline).filter {
+            $0.hasPrefix("SIP/2.0 ") && ("3"..."6").contains(String($0.dropFirst(8).prefix(1)))
+        }.map(String.init)
+    }
+
     /// The remote RTP addresses baresip reported ("incoming rtp for 'audio' established, receiving from A:P").
     var rtpSources: [String] {
         log.components(separatedBy: "receiving from ").dropFirst().compactMap {
