@@ -356,7 +356,7 @@ import LegatoConfig
               - name: nothing
             """))
         #expect((error.line, error.column, error.key) == (4, 5, "routes[0].action"))
-        #expect(error.message == "missing required key 'action' (bridge or reject)")
+        #expect(error.message == "missing required key 'action' (bridge, reject or echo)")
     }
 
     @Test func keysOfTheOtherAction() {

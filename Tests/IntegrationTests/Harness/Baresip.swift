@@ -78,15 +78,17 @@ final class Baresip {
         let logPath = artifacts.path("\(options.name)-baresip.log")
         let child = try ChildProcess(executable, ["-s", "-f", configDirectory.path], timeLimit: options.timeLimit,
                                      stdout: logPath, stderr: logPath + ".stderr", workingDirectory: configDirectory)
-        let listening = await waitUntil(timeout: .seconds(10)) {
+        // Generous: on a loaded two-core machine baresip can take seconds to start.
+        let listening = await waitUntil(timeout: .seconds(30)) {
             (Ports.isBound(options.controlPort, udp: false) && Ports.isBound(options.sipPort, udp: true))
                 || !child.isRunning
         }
         guard listening, child.isRunning else {
+            let state = child.isRunning ? "still running" : "exited \(child.status ?? -1)"
             await child.forceKill()
             throw HarnessError("""
                 baresip \(options.name) did not listen on SIP \(options.sipPort) and ctrl_tcp \(options.controlPort) \
-                within 10 s (\(child.isRunning ? "running" : "exited \(child.status ?? -1)")); log \(logPath):
+                within 30 s (\(state)); log \(logPath):
                 \(Artifacts.read(logPath).suffix(2000))\(Artifacts.read(logPath + ".stderr").suffix(1000))
                 """)
         }
