@@ -36,5 +36,37 @@ extension Integration {
             expectSuccess(later.uac)
             expectSuccess(later.uas)
         }
+
+        @Test("relay mode: 1,000 calls at 100 calls/s, none fails, and every relay port is free again afterwards")
+        func thousandRelayedCallsReleaseTheirPorts() async throws {
+            let test = try TestContext()
+            let relayLow = test.ports.base + 30_000
+            let relayHigh = relayLow + 399
+            var conf = test.conf()
+            conf.mediaSection = ["  mode: relay", "  address: 127.0.0.1",
+                                 "  port_min: \(relayLow)", "  port_max: \(relayHigh)"]
+            var uas = test.uas("uas-answer.xml")
+            uas.calls = 1000
+            uas.timeLimit = .seconds(150)
+            var uac = test.uac("uac-basic.xml")
+            uac.calls = 1000
+            uac.rate = 100
+            uac.limit = 100
+            uac.pauseMilliseconds = 200
+            uac.timeLimit = .seconds(120)
+            let (load, boundAfter, log) = try await withLegato(conf, artifacts: test.artifacts) { legato in
+                let load = try await test.call(uac: uac, uas: uas)
+                try await legato.expectNoCallsLeft()
+                try await Task.sleep(for: .milliseconds(500))
+                // The daemon is still running: every relay socket must be closed by now.
+                let bound = (relayLow...relayHigh).filter { Ports.isBound($0, udp: true) }
+                return (load, bound, legato.log)
+            }
+            #expect(load.uac.successfulCalls == 1000, "\(load.uac.finalStatistics)")
+            #expect(load.uac.failedCalls == 0, "\(load.uac.finalStatistics)")
+            #expect(load.uas?.successfulCalls == 1000, "\(load.uas?.finalStatistics ?? [:])")
+            #expect(boundAfter.isEmpty, "relay ports still bound after the calls ended: \(boundAfter.prefix(20))")
+            #expect(log.contains("media.ports.allocated=0 "), "the pool was not empty at shutdown")
+        }
     }
 }

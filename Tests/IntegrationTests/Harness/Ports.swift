@@ -63,7 +63,7 @@ enum Ports {
         let hexPort = String(format: "%04X", port)
         let tables = udp ? ["/proc/net/udp", "/proc/net/udp6"] : ["/proc/net/tcp", "/proc/net/tcp6"]
         for table in tables {
-            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            guard let text = readWholeFile(table) else { continue }
             for line in text.split(separator: "\n").dropFirst() {
                 let fields = line.split(separator: " ")
                 guard fields.count > 1, let colon = fields[1].lastIndex(of: ":") else { continue }
@@ -72,6 +72,24 @@ enum Ports {
         }
         return false
     }
+}
+
+/// The whole of a /proc file, read until EOF. Foundation's
+/// `String(contentsOfFile:)` stops after the first 4 KiB of a /proc file
+/// (which reports size 0), i.e. after about 30 sockets.
+func readWholeFile(_ path: String) -> String? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else { break }
+        bytes += chunk[0..<n]
+    }
+    return String(decoding: bytes, as: UTF8.self)
 }
 
 enum SocketAddress {
