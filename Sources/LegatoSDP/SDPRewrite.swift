@@ -11,8 +11,14 @@ public struct RelayAddress: Sendable, Equatable {
     /// are crypto lines. False with crypto lines is best-effort SRTP
     /// (`RTP/AVP` + `a=crypto`).
     public var secureProfile: Bool?
+    /// rtcp-mux (RFC 5761) on this leg: true writes `a=rtcp-mux` (with
+    /// `a=rtcp` as the fallback port when `rtcpPort` is set), false removes
+    /// it; nil keeps the source's `a=rtcp-mux` only when `rtcpPort` is nil.
+    public var rtcpMux: Bool?
 
-    public init(address: String, rtpPort: Int, rtcpPort: Int?, cryptos: [SDPCrypto] = [], secureProfile: Bool? = nil) {
+    public init(address: String, rtpPort: Int, rtcpPort: Int?, cryptos: [SDPCrypto] = [], secureProfile: Bool? = nil,
+                rtcpMux: Bool? = nil) {
+        self.rtcpMux = rtcpMux
         self.address = address
         self.rtpPort = rtpPort
         self.rtcpPort = rtcpPort
@@ -76,8 +82,16 @@ extension SessionDescription {
             section.replaceLines(where: { $0.attributeName == "rtcp" }, with: relay.rtcpPort.map {
                 [SDPLine(type: "a", value: "rtcp:\($0) \(SDPConnection.value(for: relay.address))")]
             } ?? [])
-            if relay.rtcpPort != nil {
+            switch relay.rtcpMux {
+            case true?:
+                if !section.hasAttribute("rtcp-mux") {
+                    section.replaceLines(where: { $0.attributeName == "rtcp-mux" },
+                                         with: [SDPLine(type: "a", value: "rtcp-mux")])
+                }
+            case false?:
                 section.lines.removeAll { $0.attributeName == "rtcp-mux" }
+            case nil:
+                if relay.rtcpPort != nil { section.lines.removeAll { $0.attributeName == "rtcp-mux" } }
             }
             section.replaceLines(where: { $0.attributeName == "crypto" }, with: relay.cryptos.map {
                 SDPLine(type: "a", value: "crypto:" + $0.attributeValue)

@@ -96,6 +96,55 @@ extension Integration {
             #expect(log.contains("media.rtp-timeout"), "no logged cause for the hang-up")
         }
 
+        @Test("relay mode: rtcp-mux on the caller's leg, separate RTCP on the callee's, RTCP crosses both ways")
+        func rtcpMuxOnOneLegOnly() async throws {
+            let test = try TestContext()
+            let relayLow = test.ports.base + 20_000
+            var conf = test.conf()
+            conf.mediaSection = ["  mode: relay", "  address: 127.0.0.1",
+                                 "  port_min: \(relayLow)", "  port_max: \(relayLow + 19)"]
+            let callerMedia = try UDPSocket(port: test.ports.spare)
+            let calleeRTP = try UDPSocket(port: test.ports.uac2Media)
+            let calleeRTCP = try UDPSocket(port: test.ports.uac2Media + 1)
+            var uac = test.uac("uac-media-keys.xml")
+            uac.keys = ["rtp_port": "\(test.ports.spare)", "proto": "RTP/AVP", "crypto": "a=rtcp-mux"]
+            var uas = test.uas("uas-answer-media-keys.xml")
+            uas.keys = ["rtp_port": "\(test.ports.uac2Media)", "proto": "RTP/AVP", "crypto": "a=ptime:20"]
+            let rtcp: [UInt8] = [0x80, 200, 0, 6, 0x12, 0x34, 0x56, 0x78] + [UInt8](repeating: 0x11, count: 20)
+            let rtcpBack: [UInt8] = [0x80, 201, 0, 1, 0xCA, 0xFE, 0xF0, 0x0D]
+
+            try await withLegato(conf, artifacts: test.artifacts) { legato in
+                let callee = try await SippProcess.start(uas, artifacts: test.artifacts)
+                let caller = try await SippProcess.start(uac, artifacts: test.artifacts)
+                var ok: SIPMessage?
+                _ = await waitUntil(timeout: .seconds(10)) {
+                    ok = caller.trace.responses(to: "INVITE", .received, code: 200).first
+                    return ok != nil
+                }
+                let answer = try #require(ok).body
+                let invite = try #require(callee.trace.requests("INVITE", .received).first).body
+                let legatoA = try #require(Self.audioPort(in: answer))
+                let legatoB = try #require(Self.audioPort(in: invite))
+                #expect(answer.contains("a=rtcp-mux"), "the caller's rtcp-mux is accepted: \(answer)")
+                #expect(!answer.contains("a=rtcp:"), "\(answer)")
+                #expect(invite.contains("a=rtcp-mux"), "rtcp-mux is offered on: \(invite)")
+                #expect(invite.contains("a=rtcp:\(legatoB + 1) IN IP4 127.0.0.1"), "with a fallback port: \(invite)")
+
+                let packet = Self.rtpPacket(sequence: 1)
+                try callerMedia.send(packet, toPort: legatoA)
+                #expect(calleeRTP.receive(timeout: .seconds(2))?.bytes == packet)
+                // The caller's RTCP shares its RTP port; the callee gets it on its RTCP port.
+                try callerMedia.send(rtcp, toPort: legatoA)
+                #expect(calleeRTCP.receive(timeout: .seconds(2))?.bytes == rtcp)
+                // The callee's RTCP (to Legato's RTCP port) reaches the caller's single port.
+                try calleeRTCP.send(rtcpBack, toPort: legatoB + 1)
+                #expect(callerMedia.receive(timeout: .seconds(2))?.bytes == rtcpBack)
+                expectSuccess(try await caller.finish())
+                expectSuccess(try await callee.finish(within: .seconds(15)))
+                try await legato.expectNoCallsLeft()
+            }
+        }
+
         /// The port of the first `m=audio` line of an SDP body.
         static func audioPort(in body: String) -> Int? {
             for line in body.split(whereSeparator: \.isNewline) where line.hasPrefix("m=audio ") {

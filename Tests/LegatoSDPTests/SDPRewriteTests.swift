@@ -62,3 +62,48 @@ import Testing
         #expect(out.text.contains("a=group:BUNDLE 0 1\r\n"))
     }
 }
+
+@Suite struct SDPRewriteRTCPMuxTests {
+    static let offer = """
+        v=0\r
+        o=a 1 1 IN IP4 192.0.2.1\r
+        s=-\r
+        c=IN IP4 192.0.2.1\r
+        t=0 0\r
+        m=audio 4000 RTP/AVP 0\r
+        a=rtcp:4001\r
+        a=rtcp-mux\r
+        """
+
+    static let plain = """
+        v=0\r
+        o=b 1 1 IN IP4 192.0.2.2\r
+        s=-\r
+        c=IN IP4 192.0.2.2\r
+        t=0 0\r
+        m=audio 5000 RTP/AVP 0\r
+        """
+
+    @Test func muxWithFallbackPortIsWrittenOnce() throws {
+        let out = try SDPParser.parse(Self.offer).rewrittenForRelay(
+            addresses: [RelayAddress(address: "127.0.0.1", rtpPort: 30000, rtcpPort: 30001, rtcpMux: true)],
+            origin: "127.0.0.1", version: 2)
+        #expect(out.media[0].attributes("rtcp-mux").count == 1)
+        #expect(out.media[0].attributes("rtcp") == ["30001 IN IP4 127.0.0.1"])
+    }
+
+    @Test func muxIsAddedWhereTheSourceHadNone() throws {
+        let out = try SDPParser.parse(Self.plain).rewrittenForRelay(
+            addresses: [RelayAddress(address: "127.0.0.1", rtpPort: 30000, rtcpPort: nil, rtcpMux: true)],
+            origin: "127.0.0.1", version: 2)
+        #expect(out.media[0].hasAttribute("rtcp-mux"))
+        #expect(out.media[0].attributes("rtcp").isEmpty)
+    }
+
+    @Test func muxIsRemovedWhenOff() throws {
+        let out = try SDPParser.parse(Self.offer).rewrittenForRelay(
+            addresses: [RelayAddress(address: "127.0.0.1", rtpPort: 30000, rtcpPort: 30001, rtcpMux: false)],
+            origin: "127.0.0.1", version: 2)
+        #expect(!out.media[0].hasAttribute("rtcp-mux"))
+    }
+}

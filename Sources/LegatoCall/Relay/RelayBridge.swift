@@ -62,6 +62,8 @@ final class RelayBridge: SessionRewriter {
     private var b: LegState
     /// Legato's answer to the caller's initial offer, decided when the offer arrived.
     private var initialAnswer: SRTPNegotiator.Announcement
+    /// The caller's initial offer asked for rtcp-mux (RFC 5761).
+    private var initialOfferMuxes = false
     private var pending: PendingOffer?
 
     /// True while either side holds the other (the RTP watchdog is off then).
@@ -118,6 +120,7 @@ final class RelayBridge: SessionRewriter {
                                                             "media.srtp.a": "\(outcomeA.keys?.remote.suite.sdpName ?? "off")"])
             let bridge = RelayBridge(session: session, address: address, policies: policies,
                                      initialAnswer: answerA, a: negotiatorA)
+            bridge.initialOfferMuxes = Self.muxes(offer)
             bridge.apply(.a, sdp: offer, outcome: outcomeA)
             var outboundOptions = options
             do throws(SRTPNegotiator.Refusal) {
@@ -206,7 +209,12 @@ final class RelayBridge: SessionRewriter {
         guard let section = calleeAnswer.media.first else { throw .init(reason: "Callee Sent No Usable SDP") }
         let outcome = try b.srtp.accept(section)
         apply(.b, sdp: calleeAnswer, outcome: outcome)
-        return sdp(for: .a, from: calleeAnswer, announcement: initialAnswer)
+        return sdp(for: .a, from: calleeAnswer, announcement: initialAnswer, rtcpMux: initialOfferMuxes)
+    }
+
+    /// True when the first media section of `sdp` carries `a=rtcp-mux`.
+    static func muxes(_ sdp: SessionDescription) -> Bool {
+        sdp.media.first?.hasAttribute("rtcp-mux") ?? false
     }
 
     // MARK: - re-INVITE (SessionRewriter)
@@ -246,7 +254,8 @@ final class RelayBridge: SessionRewriter {
         }
         apply(pending.from, sdp: pending.offer, outcome: pending.outcome)
         self[pending.from].holds = pending.offer.direction(of: 0).isHold
-        return .forward(sdp(for: pending.from, from: answer, announcement: pending.announcement))
+        return .forward(sdp(for: pending.from, from: answer, announcement: pending.announcement,
+                            rtcpMux: Self.muxes(pending.offer)))
     }
 
     func offerFailed(to call: Call) {
@@ -268,21 +277,26 @@ final class RelayBridge: SessionRewriter {
 
     /// Legato's offer on `leg`: `source` (the other side's offer) rewritten
     /// with Legato's address, `leg`'s ports and `leg`'s own crypto lines.
+    /// rtcp-mux is offered (with `a=rtcp` as fallback) when the other side
+    /// offered it.
     private func offer(to leg: RelayLeg, from source: SessionDescription) throws(SRTPNegotiator.Refusal) -> SIPBody {
         var state = self[leg]
         let announcement = try state.srtp.offer()
         self[leg] = state
-        return sdp(for: leg, from: source, announcement: announcement)
+        return sdp(for: leg, from: source, announcement: announcement, rtcpMux: Self.muxes(source), offering: true)
     }
 
     /// `source` rewritten for `leg` with the next `o=` version of that leg.
+    /// An answer accepting rtcp-mux names no separate RTCP port.
     private func sdp(for leg: RelayLeg, from source: SessionDescription,
-                     announcement: SRTPNegotiator.Announcement) -> SIPBody {
+                     announcement: SRTPNegotiator.Announcement, rtcpMux: Bool, offering: Bool = false) -> SIPBody {
         self[leg].version += 1
         var addresses: [RelayAddress?] = Array(repeating: nil, count: source.media.count)
         let ports = session.ports[leg]
-        addresses[0] = RelayAddress(address: address, rtpPort: ports.rtp, rtcpPort: ports.rtcp,
-                                    cryptos: announcement.cryptos, secureProfile: announcement.secureProfile)
+        addresses[0] = RelayAddress(address: address, rtpPort: ports.rtp,
+                                    rtcpPort: rtcpMux && !offering ? nil : ports.rtcp,
+                                    cryptos: announcement.cryptos, secureProfile: announcement.secureProfile,
+                                    rtcpMux: rtcpMux)
         let text = source.rewrittenForRelay(addresses: addresses, origin: address, version: self[leg].version,
                                             sessionID: self[leg].sessionID).text
         return SIPBody(contentType: "application/sdp", text: text)
@@ -293,6 +307,7 @@ final class RelayBridge: SessionRewriter {
     private func apply(_ leg: RelayLeg, sdp: SessionDescription, outcome: SRTPNegotiator.Outcome) {
         let session = self.session
         let keys = outcome.keys
+        let muxes = Self.muxes(sdp)
         let remote: (MediaEndpoint, MediaEndpoint)?
         if let section = sdp.media.first, section.port > 0, let host = sdp.connectionAddress(of: 0),
            host != "0.0.0.0", host != "::" {
@@ -305,6 +320,7 @@ final class RelayBridge: SessionRewriter {
         Task {
             do {
                 try await session.setSRTP(leg, keys)
+                try await session.setRTCPMux(leg, muxes)
                 if let (rtp, rtcp) = remote {
                     try await session.setRemote(leg, rtp: rtp, rtcp: rtcp)
                 }
