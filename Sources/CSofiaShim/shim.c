@@ -97,8 +97,10 @@ nua_t *legato_nua_create(su_root_t *root, legato_event_callback callback, void *
                       NUTAG_AUTOALERT(0),
                       NUTAG_AUTOACK(0),
                       NUTAG_ENABLEINVITE(1),
-                      NUTAG_APPL_METHOD("INVITE"),
-                      SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS"),
+                      // INFO and MESSAGE are answered by Legato (with the far
+                      // side's response), not automatically by nua.
+                      NUTAG_APPL_METHOD("INVITE, INFO, MESSAGE"),
+                      SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, MESSAGE"),
                       SIPTAG_SUPPORTED_STR(""),
                       NUTAG_SESSION_TIMER(0),
                       // A B2BUA decides itself what a failure means: no automatic
@@ -193,6 +195,47 @@ void legato_nua_cancel(nua_handle_t *nh, char const *headers) {
     nua_cancel(nh, TAG_IF(headers && *headers, SIPTAG_HEADER_STR(headers)), TAG_END());
 }
 
+void legato_nua_respond_saved(nua_handle_t *nh, void *saved, int status, char const *phrase,
+                              char const *content_type, char const *body, size_t body_len,
+                              char const *headers) {
+    nua_saved_event_t *event = (nua_saved_event_t *)saved;
+    su_home_t home[1] = { SU_HOME_INIT(home) };
+    sip_payload_t *pl = legato_payload(home, body, body_len);
+    nua_respond(nh, status, legato_intern_phrase(status, phrase),
+                NUTAG_WITH_SAVED(event),
+                TAG_IF(content_type && pl, SIPTAG_CONTENT_TYPE_STR(content_type)),
+                TAG_IF(pl, SIPTAG_PAYLOAD(pl)),
+                TAG_IF(headers && *headers, SIPTAG_HEADER_STR(headers)),
+                TAG_END());
+    su_home_deinit(home);
+    nua_destroy_event(event);
+    free(event);
+}
+
+void legato_nua_info(nua_handle_t *nh, char const *content_type, char const *body, size_t body_len,
+                     char const *headers) {
+    su_home_t home[1] = { SU_HOME_INIT(home) };
+    sip_payload_t *pl = legato_payload(home, body, body_len);
+    nua_info(nh,
+             TAG_IF(content_type && pl, SIPTAG_CONTENT_TYPE_STR(content_type)),
+             TAG_IF(pl, SIPTAG_PAYLOAD(pl)),
+             TAG_IF(headers && *headers, SIPTAG_HEADER_STR(headers)),
+             TAG_END());
+    su_home_deinit(home);
+}
+
+void legato_nua_message(nua_handle_t *nh, char const *content_type, char const *body, size_t body_len,
+                        char const *headers) {
+    su_home_t home[1] = { SU_HOME_INIT(home) };
+    sip_payload_t *pl = legato_payload(home, body, body_len);
+    nua_message(nh,
+                TAG_IF(content_type && pl, SIPTAG_CONTENT_TYPE_STR(content_type)),
+                TAG_IF(pl, SIPTAG_PAYLOAD(pl)),
+                TAG_IF(headers && *headers, SIPTAG_HEADER_STR(headers)),
+                TAG_END());
+    su_home_deinit(home);
+}
+
 _Static_assert(LEGATO_CALLSTATE_TERMINATED == nua_callstate_terminated, "callstate numbering");
 
 void legato_nua_shutdown(nua_t *nua) { nua_shutdown(nua); }
@@ -211,6 +254,10 @@ static legato_event_kind legato_kind(nua_event_t event) {
     case nua_i_bye: return LEGATO_EV_I_BYE;
     case nua_i_state: return LEGATO_EV_I_STATE;
     case nua_r_shutdown: return LEGATO_EV_R_SHUTDOWN;
+    case nua_i_info: return LEGATO_EV_I_INFO;
+    case nua_r_info: return LEGATO_EV_R_INFO;
+    case nua_i_message: return LEGATO_EV_I_MESSAGE;
+    case nua_r_message: return LEGATO_EV_R_MESSAGE;
     default: return nua_event_is_incoming_request(event) ? LEGATO_EV_I_OTHER_REQUEST : LEGATO_EV_OTHER;
     }
 }
@@ -266,7 +313,7 @@ static void legato_nua_callback(nua_event_t event, int status, char const *phras
                                 nua_t *nua, nua_magic_t *magic,
                                 nua_handle_t *nh, nua_hmagic_t *hmagic,
                                 sip_t const *sip, tagi_t tags[]) {
-    (void)nua; (void)hmagic;
+    (void)hmagic;
     struct legato_agent *agent = (struct legato_agent *)magic;
     su_home_t home[1] = { SU_HOME_INIT(home) };
     legato_event ev;
@@ -282,8 +329,20 @@ static void legato_nua_callback(nua_event_t event, int status, char const *phras
     switch (ev.kind) {
     case LEGATO_EV_I_INVITE: case LEGATO_EV_R_INVITE: case LEGATO_EV_I_ACK:
     case LEGATO_EV_I_CANCEL: case LEGATO_EV_I_BYE:
+    case LEGATO_EV_R_INFO: case LEGATO_EV_R_MESSAGE:
         legato_fill_message(home, sip, &ev);
         break;
+    case LEGATO_EV_I_INFO: case LEGATO_EV_I_MESSAGE: {
+        legato_fill_message(home, sip, &ev);
+        // Answered later (after the far side answers): keep the request.
+        nua_saved_event_t *saved = malloc(sizeof *saved);
+        if (saved && nua_save_event(nua, saved)) {
+            ev.saved = saved;
+        } else {
+            free(saved);
+        }
+        break;
+    }
     default:
         ev.max_forwards = -1;
         break;

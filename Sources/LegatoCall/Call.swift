@@ -61,6 +61,15 @@ public final class Call {
     private var remoteHolds = false
     /// The hold state of the re-INVITE waiting for the peer's answer.
     private var pendingHold: Bool?
+    /// INFO requests Legato sent on this call's leg, oldest first: the
+    /// request of the peer's remote side each relays (nil: sent through the
+    /// API), answered with this leg's response.
+    private var infoOrigins: [SIPServerRequest?] = []
+    /// The same for MESSAGE.
+    private var messageOrigins: [SIPServerRequest?] = []
+    /// Which X-headers of in-dialog requests (INFO, MESSAGE) cross to the
+    /// peer: the route's or trunk's header policy; nil lets every X- header cross.
+    var relayHeaderFilter: HeaderFilter?
     /// Set by the engine on inbound calls when a media engine runs: what
     /// `answer()`/`startEarlyMedia()` anchor the call's media with.
     var anchorSettings: MediaAnchorSettings?
@@ -208,6 +217,75 @@ public final class Call {
         return anchor
     }
 
+    /// Sends a SIP INFO in the call's dialog (VoxEngine's `sendInfo`).
+    /// Throws for a MIME type that is not `type/subtype`, a body over 8192
+    /// bytes, non-`X-` extra headers, or a call that is not connected.
+    public func sendInfo(mimeType: String, body: String, extraHeaders: [SIPHeader] = []) throws(CallError) {
+        try CallInputRules.validateMimeType(mimeType)
+        try CallInputRules.validateBody(body, method: "sendInfo")
+        try CallInputRules.validateExtraHeaders(extraHeaders)
+        guard machine.phase == .connected else {
+            throw .invalidState(method: "sendInfo", state: machine.state, incoming: incoming)
+        }
+        infoOrigins.append(nil)
+        leg.info(body: SIPBody(contentType: mimeType, text: body), headers: extraHeaders)
+    }
+
+    /// Sends a SIP MESSAGE (`text/plain`) in the call's dialog (VoxEngine's
+    /// `sendMessage`). Throws for a text over 8192 bytes, non-`X-` extra
+    /// headers, or a call that is not connected.
+    public func sendMessage(_ text: String, extraHeaders: [SIPHeader] = []) throws(CallError) {
+        try CallInputRules.validateBody(text, method: "sendMessage")
+        try CallInputRules.validateExtraHeaders(extraHeaders)
+        guard machine.phase == .connected else {
+            throw .invalidState(method: "sendMessage", state: machine.state, incoming: incoming)
+        }
+        messageOrigins.append(nil)
+        leg.message(body: SIPBody(contentType: "text/plain", text: text), headers: extraHeaders)
+    }
+
+    /// An INFO or MESSAGE from the remote side: fires its event, then relays
+    /// it to the bridged peer with its body, content type and X-headers; the
+    /// peer's final response is returned to the sender. Without a connected
+    /// peer Legato answers 200 itself.
+    private func handleInDialog(_ request: SIPServerRequest, isInfo: Bool) {
+        let message = request.message
+        let text = message.body?.text ?? ""
+        if isInfo {
+            fireSignalledEvent(.infoReceived(headers: message.customHeaders,
+                                             mimeType: message.body?.contentType ?? "", body: text))
+        } else {
+            fireSignalledEvent(.messageReceived(headers: message.customHeaders, text: text))
+        }
+        guard machine.phase == .connected, let peer = reinvitePeer, peer.state == .connected else {
+            request.respond(machine.phase == .ended ? 481 : 200)
+            return
+        }
+        logger.info("call.relay-request", metadata: ["sip.method": "\(isInfo ? "INFO" : "MESSAGE")",
+                                                     "call.peer": "\(peer.id)"])
+        let headers = relayHeaderFilter?.filter(message.customHeaders) ?? message.customHeaders
+        if isInfo {
+            peer.infoOrigins.append(request)
+            peer.leg.info(body: message.body, headers: headers)
+        } else {
+            peer.messageOrigins.append(request)
+            peer.leg.message(body: message.body, headers: headers)
+        }
+    }
+
+    /// This leg's final response to an INFO/MESSAGE it sent: back to the sender it relays.
+    private func relayInDialogResponse(_ response: SIPMessage, isInfo: Bool) {
+        let origin: SIPServerRequest??
+        if isInfo {
+            origin = infoOrigins.isEmpty ? nil : infoOrigins.removeFirst()
+        } else {
+            origin = messageOrigins.isEmpty ? nil : messageOrigins.removeFirst()
+        }
+        guard let request = origin ?? nil else { return }
+        let headers = relayHeaderFilter?.filter(response.customHeaders) ?? response.customHeaders
+        request.respond(response.status, reason: response.reason, body: response.body, headers: headers)
+    }
+
     /// Makes `peer` the call this one's re-INVITEs go to, and the other way
     /// round, with `rewriter` handling the SDP (relay mode) or nil (direct).
     func pair(with peer: Call, rewriter: (any SessionRewriter)?) {
@@ -337,6 +415,10 @@ public final class Call {
                 MediaEventRouter.shared.unregister(mediaAnchor.session.id)
                 mediaAnchor.release()
             }
+            // Requests relayed on this leg that will get no answer now.
+            for request in (infoOrigins + messageOrigins).compactMap({ $0 }) { request.respond(481) }
+            infoOrigins = []
+            messageOrigins = []
         }
         if machine.dialogGone, let onFinished {
             self.onFinished = nil
@@ -519,6 +601,16 @@ public final class Call {
         case .bye(let message):
             incomingHeaders = message?.customHeaders ?? []
             perform(machine.handle(.remoteBye))
+        case .info(let request):
+            incomingHeaders = request.message.customHeaders
+            handleInDialog(request, isInfo: true)
+        case .message(let request):
+            incomingHeaders = request.message.customHeaders
+            handleInDialog(request, isInfo: false)
+        case .infoResponse(let response):
+            relayInDialogResponse(response, isInfo: true)
+        case .messageResponse(let response):
+            relayInDialogResponse(response, isInfo: false)
         case .terminated(let status, let reason):
             incomingHeaders = []
             perform(machine.handle(.dialogEnded(status: status, reason: reason)))

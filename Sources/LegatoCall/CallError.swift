@@ -17,6 +17,10 @@ public enum CallError: Error, Equatable, Sendable, CustomStringConvertible {
     case peerHasNoSession(method: String)
     /// An outbound call could not be placed (no listener for the target, bad URI…).
     case cannotPlaceCall(String)
+    /// INFO and MESSAGE bodies are at most 8192 bytes.
+    case bodyTooLong(method: String, bytes: Int)
+    /// A MIME type must be `type/subtype` (RFC 2045 tokens).
+    case invalidMimeType(String)
     /// `answer`/`startEarlyMedia` need the media engine (a relay-capable conf: `media.mode: relay`
     /// or a relay route) and free media ports.
     case mediaUnavailable(method: String, reason: String)
@@ -34,6 +38,8 @@ public enum CallError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(m) is not allowed on an \(i ? "inbound" : "outbound") call in state \(s)"
         case .peerHasNoSession(let m): return "\(m): the peer call has no SDP to pass through"
         case .cannotPlaceCall(let why): return "cannot place call: \(why)"
+        case .bodyTooLong(let m, let b): return "\(m): the body is \(b) bytes; the limit is 8192"
+        case .invalidMimeType(let t): return "'\(t)' is not a MIME type of the form type/subtype"
         case .mediaUnavailable(let m, let why): return "\(m): media engine unavailable: \(why)"
         case .offerNotAcceptable(let m, let why): return "\(m): the remote offer cannot be answered: \(why)"
         }

@@ -24,6 +24,8 @@ public enum CallEventKind: String, Sendable, Equatable, Hashable, CaseIterable {
     case reInviteRejected = "ReInviteRejected"
     case onHold = "OnHold"
     case offHold = "OffHold"
+    case infoReceived = "InfoReceived"
+    case messageReceived = "MessageReceived"
 }
 
 /// An event of a `Call`, with its payload (VoxEngine `CallEvents.*`).
@@ -56,6 +58,10 @@ public enum CallEvent: Sendable, Equatable {
     case onHold
     /// The remote side took the call off hold.
     case offHold
+    /// The remote side sent an INFO in the dialog.
+    case infoReceived(headers: [SIPHeader], mimeType: String, body: String)
+    /// The remote side sent a MESSAGE in the dialog.
+    case messageReceived(headers: [SIPHeader], text: String)
 
     /// The event's kind (its VoxEngine name as raw value).
     public var kind: CallEventKind {
@@ -74,6 +80,8 @@ public enum CallEvent: Sendable, Equatable {
         case .reInviteRejected: return .reInviteRejected
         case .onHold: return .onHold
         case .offHold: return .offHold
+        case .infoReceived: return .infoReceived
+        case .messageReceived: return .messageReceived
         }
     }
 
@@ -81,7 +89,8 @@ public enum CallEvent: Sendable, Equatable {
     public var headers: [SIPHeader] {
         switch self {
         case .ringing(_, let h, _), .connected(let h, _), .disconnected(let h, _, _, _, _), .failed(let h, _, _),
-             .reInviteReceived(let h, _), .reInviteAccepted(let h, _), .reInviteRejected(let h, _, _): return h
+             .reInviteReceived(let h, _), .reInviteAccepted(let h, _), .reInviteRejected(let h, _, _),
+             .infoReceived(let h, _, _), .messageReceived(let h, _): return h
         case .stateChanged, .rtpStopped, .rtpResumed, .audioStarted, .firstAudioPacketReceived, .onHold, .offHold:
             return []
         }

@@ -38,4 +38,29 @@ public enum CallInputRules {
     public static func validateRejectCode(_ code: Int) throws(CallError) {
         guard (300...699).contains(code) else { throw .rejectCodeOutOfRange(code) }
     }
+
+    /// The largest INFO or MESSAGE body, in bytes.
+    public static let bodyLimit = 8192
+
+    /// Checks an INFO/MESSAGE body is at most 8192 bytes.
+    public static func validateBody(_ body: String, method: String) throws(CallError) {
+        let count = body.utf8.count
+        if count > bodyLimit { throw .bodyTooLong(method: method, bytes: count) }
+    }
+
+    /// Checks a MIME type is `type/subtype` with RFC 2045 token characters
+    /// (parameters after `;` are allowed, without CR/LF).
+    public static func validateMimeType(_ mimeType: String) throws(CallError) {
+        let tspecials = Set("()<>@,;:\\\"/[]?=")
+        func isToken(_ s: Substring) -> Bool {
+            !s.isEmpty && s.allSatisfy { $0.isASCII && !$0.isWhitespace && !$0.isNewline && !tspecials.contains($0)
+                && $0.asciiValue.map { $0 > 32 && $0 < 127 } == true }
+        }
+        let main = mimeType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)
+        let parts = main[0].split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, isToken(parts[0]), isToken(parts[1]),
+              !mimeType.utf8.contains(where: { $0 == 13 || $0 == 10 }) else {
+            throw .invalidMimeType(mimeType)
+        }
+    }
 }

@@ -88,8 +88,25 @@ public final class SIPEndpoint {
     // MARK: - nua events
 
     func handle(kind: legato_event_kind, name: String, status: Int, phrase: String, handle nh: OpaquePointer?,
-                message: SIPMessage?, callState: Int32) {
+                message: SIPMessage?, callState: Int32, saved: UnsafeMutableRawPointer? = nil) {
         switch kind {
+        case LEGATO_EV_I_INFO, LEGATO_EV_I_MESSAGE:
+            guard let nh else { return }
+            guard let leg = legs[nh] else {
+                // Outside any dialog Legato handles: refuse, and drop the handle nua opened for it.
+                if let saved { legato_nua_respond_saved(nh, saved, 481, nil, nil, nil, 0, nil) }
+                legato_nua_handle_destroy(nh)
+                return
+            }
+            let request = SIPServerRequest(message: message ?? SIPMessage(), leg: leg, saved: saved)
+            leg.deliver(kind == LEGATO_EV_I_INFO ? .info(request) : .message(request))
+            if request.isPending, leg.delegate == nil { request.respond(481) }
+        case LEGATO_EV_R_INFO, LEGATO_EV_R_MESSAGE:
+            guard let nh, let leg = legs[nh], status >= 200 else { return }
+            var response = message ?? SIPMessage()
+            response.status = status
+            if response.reason?.isEmpty ?? true { response.reason = phrase }
+            leg.deliver(kind == LEGATO_EV_R_INFO ? .infoResponse(response) : .messageResponse(response))
         case LEGATO_EV_I_INVITE:
             guard let nh else { return }
             if let leg = legs[nh] {
@@ -168,8 +185,10 @@ private let sofiaCallback: legato_event_callback = { magic, event in
     let handleBits = UInt(bitPattern: ev.handle)
     let kindValue = ev.kind.rawValue
     let status = Int(ev.status), callState = ev.call_state
+    let savedBits = UInt(bitPattern: ev.saved)
     SIPActor.assumeIsolated {
         endpoint.handle(kind: legato_event_kind(rawValue: kindValue), name: name, status: status, phrase: phrase,
-                        handle: OpaquePointer(bitPattern: handleBits), message: message, callState: callState)
+                        handle: OpaquePointer(bitPattern: handleBits), message: message, callState: callState,
+                        saved: UnsafeMutableRawPointer(bitPattern: savedBits))
     }
 }

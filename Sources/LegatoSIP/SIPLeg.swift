@@ -83,6 +83,24 @@ public final class SIPLeg {
         block.withOptionalCString { legato_nua_cancel(handle, $0) }
     }
 
+    /// Sends an INFO in the established dialog.
+    public func info(body: SIPBody?, headers: [SIPHeader] = []) {
+        guard let handle else { return }
+        let block: String? = headers.isEmpty ? nil : headers.wireBlock
+        block.withOptionalCString { h in
+            body.withBody { ct, data, len in legato_nua_info(handle, ct, data, len, h) }
+        }
+    }
+
+    /// Sends a MESSAGE in the established dialog.
+    public func message(body: SIPBody?, headers: [SIPHeader] = []) {
+        guard let handle else { return }
+        let block: String? = headers.isEmpty ? nil : headers.wireBlock
+        block.withOptionalCString { h in
+            body.withBody { ct, data, len in legato_nua_message(handle, ct, data, len, h) }
+        }
+    }
+
     func deliver(_ event: SIPLegEvent) {
         delegate?.leg(self, didReceive: event)
     }

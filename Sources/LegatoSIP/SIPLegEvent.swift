@@ -1,5 +1,5 @@
 /// What happened on one leg's dialog, as delivered to its `SIPLegDelegate`.
-public enum SIPLegEvent: Sendable, Equatable {
+public enum SIPLegEvent {
     /// A response to the INVITE this leg sent (1xx, 2xx or final failure).
     /// Failures generated locally by sofia (timeouts, transport errors) arrive here too.
     case response(SIPMessage)
@@ -11,6 +11,14 @@ public enum SIPLegEvent: Sendable, Equatable {
     case cancelled(SIPMessage?)
     /// The remote side sent BYE; sofia has already answered 200.
     case bye(SIPMessage?)
+    /// An INFO in the dialog; answer it through the request.
+    case info(SIPServerRequest)
+    /// A MESSAGE in the dialog; answer it through the request.
+    case message(SIPServerRequest)
+    /// The final response to an INFO this leg sent (in the order they were sent).
+    case infoResponse(SIPMessage)
+    /// The final response to a MESSAGE this leg sent.
+    case messageResponse(SIPMessage)
     /// The dialog ended; the handle is gone and the leg cannot send anything more.
     case terminated(status: Int, reason: String)
 }

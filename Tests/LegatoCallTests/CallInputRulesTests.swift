@@ -57,4 +57,27 @@ import LegatoSIP
         #expect(CallError.customDataTooLong(bytes: 300).description.contains("200"))
         #expect(CallError.rejectCodeOutOfRange(200).description.contains("300-699"))
     }
+
+    @Test func bodiesUpTo8192BytesAreAccepted() throws {
+        try CallInputRules.validateBody(String(repeating: "a", count: 8192), method: "sendInfo")
+        // Bytes, not characters: 4,097 two-byte characters are 8,194 bytes.
+        #expect(throws: CallError.bodyTooLong(method: "sendMessage", bytes: 8194)) {
+            try CallInputRules.validateBody(String(repeating: "é", count: 4097), method: "sendMessage")
+        }
+        #expect(throws: CallError.bodyTooLong(method: "sendInfo", bytes: 8193)) {
+            try CallInputRules.validateBody(String(repeating: "a", count: 8193), method: "sendInfo")
+        }
+    }
+
+    @Test(arguments: ["application/dtmf-relay", "text/plain", "application/x-legato+json", "text/plain;charset=utf-8",
+                      "application/vnd.3gpp.ussd+xml"])
+    func wellFormedMimeTypesAreAccepted(type: String) {
+        #expect(throws: Never.self) { try CallInputRules.validateMimeType(type) }
+    }
+
+    @Test(arguments: ["", "text", "text/", "/plain", "text/plain/extra", "te xt/plain", "text/pl@in",
+                      "text/plain\r\nX-Injected: 1", "text/plain;\nq=1"])
+    func malformedMimeTypesAreRefused(type: String) {
+        #expect(throws: CallError.invalidMimeType(type)) { try CallInputRules.validateMimeType(type) }
+    }
 }

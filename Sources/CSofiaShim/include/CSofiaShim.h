@@ -46,12 +46,19 @@ typedef enum legato_event_kind {
     LEGATO_EV_R_SHUTDOWN,
     /// An incoming request nua answered itself (OPTIONS…): nobody owns its handle.
     LEGATO_EV_I_OTHER_REQUEST,
+    /// INFO / MESSAGE received (answered by Legato through `saved`) and the
+    /// responses to the ones Legato sent.
+    LEGATO_EV_I_INFO,
+    LEGATO_EV_R_INFO,
+    LEGATO_EV_I_MESSAGE,
+    LEGATO_EV_R_MESSAGE,
 } legato_event_kind;
 
 /// One nua event with the fields Legato reads from its SIP message, as C
 /// strings valid only during the callback (NULL where absent). The message
-/// fields are filled only for INVITE (request and responses), ACK, CANCEL and
-/// BYE; for other events `has_message` is 0.
+/// fields are filled only for INVITE (request and responses), ACK, CANCEL,
+/// BYE, INFO and MESSAGE (requests and responses); for other events
+/// `has_message` is 0.
 typedef struct legato_event {
     legato_event_kind kind;
     char const *name;            // nua_event_name()
@@ -81,6 +88,9 @@ typedef struct legato_event {
     char const *subject;
     /// Headers sofia does not parse (X-headers among them) as "Name: value" lines joined by CRLF.
     char const *other_headers;
+    /// For LEGATO_EV_I_INFO / LEGATO_EV_I_MESSAGE: the saved request, to be
+    /// answered exactly once with legato_nua_respond_saved (which frees it).
+    void *saved;
 } legato_event;
 
 enum { LEGATO_CALLSTATE_TERMINATED = 10 };
@@ -129,5 +139,16 @@ void legato_nua_bye(nua_handle_t *nh, char const *headers);
 
 /// nua_cancel with optional extra headers.
 void legato_nua_cancel(nua_handle_t *nh, char const *headers);
+
+/// Answers a request saved in an event (`legato_event.saved`) and frees it.
+void legato_nua_respond_saved(nua_handle_t *nh, void *saved, int status, char const *phrase,
+                              char const *content_type, char const *body, size_t body_len,
+                              char const *headers);
+
+/// nua_info / nua_message in the handle's dialog, with body and extra headers.
+void legato_nua_info(nua_handle_t *nh, char const *content_type, char const *body, size_t body_len,
+                     char const *headers);
+void legato_nua_message(nua_handle_t *nh, char const *content_type, char const *body, size_t body_len,
+                        char const *headers);
 
 #endif

@@ -141,6 +141,7 @@ final class RelayBridge: SessionRewriter {
             }
             bridge.inbound = inbound
             bridge.outbound = outbound
+            outbound.relayHeaderFilter = inbound.relayHeaderFilter
             inbound.pair(with: outbound, rewriter: bridge)
             MediaEventRouter.shared.register(sessionID, inbound: inbound, outbound: outbound)
             bridge.wire(watchdog: watchdog)

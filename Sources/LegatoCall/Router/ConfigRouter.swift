@@ -93,6 +93,7 @@ public final class ConfigRouter: Scenario {
             let policies = RelayBridge.Policies(
                 a: listenerSRTP.indices.contains(alerting.listener) ? listenerSRTP[alerting.listener] : .optional,
                 b: trunk.srtp)
+            inbound.relayHeaderFilter = filter
             RelayBridge.start(inbound: inbound, uri: uri, options: options, engine: engine, media: media,
                               address: mediaAddress, policies: policies, watchdog: watchdog)
             return
@@ -105,6 +106,8 @@ public final class ConfigRouter: Scenario {
             inbound.refuse(code: 500)
             return
         }
+        inbound.relayHeaderFilter = filter
+        outbound.relayHeaderFilter = filter
         Bridge.direct(inbound: inbound, outbound: outbound)
     }
 }
