@@ -99,8 +99,8 @@ nua_t *legato_nua_create(su_root_t *root, legato_event_callback callback, void *
                       NUTAG_ENABLEINVITE(1),
                       // INFO and MESSAGE are answered by Legato (with the far
                       // side's response), not automatically by nua.
-                      NUTAG_APPL_METHOD("INVITE, INFO, MESSAGE"),
-                      SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, MESSAGE"),
+                      NUTAG_APPL_METHOD("INVITE, INFO, MESSAGE, REFER"),
+                      SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, MESSAGE, REFER, NOTIFY"),
                       SIPTAG_SUPPORTED_STR(""),
                       NUTAG_SESSION_TIMER(0),
                       // A B2BUA decides itself what a failure means: no automatic
@@ -212,6 +212,15 @@ void legato_nua_respond_saved(nua_handle_t *nh, void *saved, int status, char co
     free(event);
 }
 
+void legato_nua_notify_refer(nua_handle_t *nh, char const *sipfrag, int terminated) {
+    nua_notify(nh,
+               SIPTAG_EVENT_STR("refer"),
+               NUTAG_SUBSTATE(terminated ? nua_substate_terminated : nua_substate_active),
+               SIPTAG_CONTENT_TYPE_STR("message/sipfrag;version=2.0"),
+               SIPTAG_PAYLOAD_STR(sipfrag),
+               TAG_END());
+}
+
 void legato_nua_info(nua_handle_t *nh, char const *content_type, char const *body, size_t body_len,
                      char const *headers) {
     su_home_t home[1] = { SU_HOME_INIT(home) };
@@ -258,6 +267,7 @@ static legato_event_kind legato_kind(nua_event_t event) {
     case nua_r_info: return LEGATO_EV_R_INFO;
     case nua_i_message: return LEGATO_EV_I_MESSAGE;
     case nua_r_message: return LEGATO_EV_R_MESSAGE;
+    case nua_i_refer: return LEGATO_EV_I_REFER;
     default: return nua_event_is_incoming_request(event) ? LEGATO_EV_I_OTHER_REQUEST : LEGATO_EV_OTHER;
     }
 }
@@ -300,6 +310,8 @@ static void legato_fill_message(su_home_t *home, sip_t const *sip, legato_event 
     if (sip->sip_contact) out->contact_uri = legato_url(home, sip->sip_contact->m_url);
     if (sip->sip_user_agent) out->user_agent = sip->sip_user_agent->g_string;
     if (sip->sip_subject) out->subject = sip->sip_subject->g_value;
+    if (sip->sip_refer_to) out->refer_to = legato_url(home, sip->sip_refer_to->r_url);
+    if (sip->sip_referred_by) out->referred_by = sip_header_as_string(home, (sip_header_t const *)sip->sip_referred_by);
     if (sip->sip_unknown) {
         su_strlst_t *lines = su_strlst_create(home);
         for (sip_unknown_t const *u = sip->sip_unknown; u; u = u->un_next)
@@ -332,7 +344,7 @@ static void legato_nua_callback(nua_event_t event, int status, char const *phras
     case LEGATO_EV_R_INFO: case LEGATO_EV_R_MESSAGE:
         legato_fill_message(home, sip, &ev);
         break;
-    case LEGATO_EV_I_INFO: case LEGATO_EV_I_MESSAGE: {
+    case LEGATO_EV_I_INFO: case LEGATO_EV_I_MESSAGE: case LEGATO_EV_I_REFER: {
         legato_fill_message(home, sip, &ev);
         // Answered later (after the far side answers): keep the request.
         nua_saved_event_t *saved = malloc(sizeof *saved);

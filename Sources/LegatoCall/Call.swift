@@ -67,6 +67,13 @@ public final class Call {
     private var infoOrigins: [SIPServerRequest?] = []
     /// The same for MESSAGE.
     private var messageOrigins: [SIPServerRequest?] = []
+    /// True after `handleBlindTransfer(true)`: a REFER fires BlindTransferRequested instead of 603.
+    public private(set) var handlesBlindTransfer = false
+    /// A REFER was accepted (202) and its outcome has not been notified yet.
+    public private(set) var isBlindTransferPending = false
+    /// The call whose end ends this one (set by the bridge; cleared while
+    /// this call's peer is being transferred away).
+    weak var linkedPeer: Call?
     /// Which X-headers of in-dialog requests (INFO, MESSAGE) cross to the
     /// peer: the route's or trunk's header policy; nil lets every X- header cross.
     var relayHeaderFilter: HeaderFilter?
@@ -284,6 +291,82 @@ public final class Call {
         guard let request = origin ?? nil else { return }
         let headers = relayHeaderFilter?.filter(response.customHeaders) ?? response.customHeaders
         request.respond(response.status, reason: response.reason, body: response.body, headers: headers)
+    }
+
+    /// The SDP rewriter of the bridge this call is on (the relay bridge in relay mode).
+    var sessionRewriterForTransfer: (any SessionRewriter)? { sessionRewriter }
+
+    /// Makes a REFER from this call's remote side fire BlindTransferRequested
+    /// (answered 202) when `on`; otherwise REFER is declined with 603.
+    public func handleBlindTransfer(_ on: Bool) {
+        handlesBlindTransfer = on
+    }
+
+    /// Tells the transferor the transfer succeeded: NOTIFY with
+    /// `SIP/2.0 200 OK`, ending the refer subscription. Only while a transfer
+    /// request is pending on this call.
+    public func notifyBlindTransferSuccess() throws(CallError) {
+        guard isBlindTransferPending else {
+            throw .invalidState(method: "notifyBlindTransferSuccess", state: machine.state, incoming: incoming)
+        }
+        isBlindTransferPending = false
+        leg.notifyRefer(statusLine: "SIP/2.0 200 OK", final: true)
+    }
+
+    /// Tells the transferor the transfer failed with `code` (300–699): NOTIFY
+    /// with that status line, ending the refer subscription.
+    public func notifyBlindTransferFailed(code: Int, reason: String? = nil) throws(CallError) {
+        try CallInputRules.validateRejectCode(code)
+        if let reason, reason.utf8.contains(where: { $0 == 13 || $0 == 10 }) {
+            throw .headerValueHasLineBreak(name: "reason phrase")
+        }
+        guard isBlindTransferPending else {
+            throw .invalidState(method: "notifyBlindTransferFailed", state: machine.state, incoming: incoming)
+        }
+        isBlindTransferPending = false
+        leg.notifyRefer(statusLine: "SIP/2.0 \(code) \(reason ?? SIPStatus.defaultReason(code))", final: true)
+    }
+
+    /// Reports a provisional outcome (100 Trying, 18x) of the pending transfer.
+    func notifyBlindTransferProgress(status: Int, reason: String?) {
+        guard isBlindTransferPending, (100..<200).contains(status) else { return }
+        leg.notifyRefer(statusLine: "SIP/2.0 \(status) \(reason ?? SIPStatus.defaultReason(status))", final: false)
+    }
+
+    /// A REFER from the remote side (RFC 3515): 603 unless blind transfer is
+    /// handled, 501 for an attended transfer (Refer-To with Replaces), 491
+    /// while another is pending; otherwise 202, a NOTIFY with 100 Trying, and
+    /// BlindTransferRequested.
+    private func handleRefer(_ request: SIPServerRequest) {
+        let message = request.message
+        guard machine.phase == .connected else {
+            request.respond(481)
+            return
+        }
+        guard handlesBlindTransfer else {
+            logger.info("call.refer-declined")
+            request.respond(603, reason: "Transfer Not Allowed")
+            return
+        }
+        guard let target = message.referTo, !target.isEmpty else {
+            request.respond(400, reason: "Missing Refer-To")
+            return
+        }
+        if target.lowercased().contains("replaces=") {
+            request.respond(501, reason: "Attended Transfer Not Implemented")
+            return
+        }
+        guard !isBlindTransferPending else {
+            request.respond(491)
+            return
+        }
+        isBlindTransferPending = true
+        request.respond(202)
+        leg.notifyRefer(statusLine: "SIP/2.0 100 Trying", final: false)
+        let referredBy = message.referredBy ?? message.fromURI.map { "<\($0)>" } ?? ""
+        logger.info("call.blind-transfer", metadata: ["call.transfer-to": "\(target)"])
+        fireSignalledEvent(.blindTransferRequested(headers: message.customHeaders, transferTo: target,
+                                                   referredBy: referredBy))
     }
 
     /// Makes `peer` the call this one's re-INVITEs go to, and the other way
@@ -607,6 +690,9 @@ public final class Call {
         case .message(let request):
             incomingHeaders = request.message.customHeaders
             handleInDialog(request, isInfo: false)
+        case .refer(let request):
+            incomingHeaders = request.message.customHeaders
+            handleRefer(request)
         case .infoResponse(let response):
             relayInDialogResponse(response, isInfo: true)
         case .messageResponse(let response):

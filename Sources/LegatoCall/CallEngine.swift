@@ -88,7 +88,7 @@ public final class CallEngine: SIPEndpointDelegate {
         track(call)
         call.logger.info("call.outbound", metadata: ["call.to": "\(uri)"])
         call.place(requestURI: uri, maxForwards: options.maxForwards, offer: options.offer,
-                   headers: options.headers, noAnswerTimeout: options.noAnswerTimeout)
+                   headers: options.headers + options.systemHeaders, noAnswerTimeout: options.noAnswerTimeout)
         return call
     }
 

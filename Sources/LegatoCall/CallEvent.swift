@@ -26,6 +26,7 @@ public enum CallEventKind: String, Sendable, Equatable, Hashable, CaseIterable {
     case offHold = "OffHold"
     case infoReceived = "InfoReceived"
     case messageReceived = "MessageReceived"
+    case blindTransferRequested = "BlindTransferRequested"
 }
 
 /// An event of a `Call`, with its payload (VoxEngine `CallEvents.*`).
@@ -62,6 +63,9 @@ public enum CallEvent: Sendable, Equatable {
     case infoReceived(headers: [SIPHeader], mimeType: String, body: String)
     /// The remote side sent a MESSAGE in the dialog.
     case messageReceived(headers: [SIPHeader], text: String)
+    /// The remote side asked for a blind transfer (REFER, answered 202) while
+    /// `handleBlindTransfer(true)`: `transferTo` is the Refer-To URI.
+    case blindTransferRequested(headers: [SIPHeader], transferTo: String, referredBy: String)
 
     /// The event's kind (its VoxEngine name as raw value).
     public var kind: CallEventKind {
@@ -82,6 +86,7 @@ public enum CallEvent: Sendable, Equatable {
         case .offHold: return .offHold
         case .infoReceived: return .infoReceived
         case .messageReceived: return .messageReceived
+        case .blindTransferRequested: return .blindTransferRequested
         }
     }
 
@@ -90,7 +95,7 @@ public enum CallEvent: Sendable, Equatable {
         switch self {
         case .ringing(_, let h, _), .connected(let h, _), .disconnected(let h, _, _, _, _), .failed(let h, _, _),
              .reInviteReceived(let h, _), .reInviteAccepted(let h, _), .reInviteRejected(let h, _, _),
-             .infoReceived(let h, _, _), .messageReceived(let h, _): return h
+             .infoReceived(let h, _, _), .messageReceived(let h, _), .blindTransferRequested(let h, _, _): return h
         case .stateChanged, .rtpStopped, .rtpResumed, .audioStarted, .firstAudioPacketReceived, .onHold, .offHold:
             return []
         }

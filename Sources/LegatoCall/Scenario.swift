@@ -44,6 +44,9 @@ public struct CallSIPOptions: Sendable {
     public var maxForwards: Int
     /// Seconds to ring before the call is cancelled and fails with 480; nil = no limit.
     public var noAnswerTimeout: Double?
+    /// Headers Legato itself adds (Referred-By on a transfer leg): not
+    /// subject to the X- rule of `headers`.
+    var systemHeaders: [SIPHeader] = []
 
     public init(callerid: String? = nil, displayName: String? = nil, headers: [SIPHeader] = [],
                 customData: String? = nil, offer: SIPBody? = nil, maxForwards: Int = 70,

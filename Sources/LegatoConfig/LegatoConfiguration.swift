@@ -221,9 +221,13 @@ public enum RouteAction: Sendable, Equatable {
         public var headers: HeaderPolicy?
         /// Per-route no-answer timeout, replacing `signalling.no_answer_timeout`.
         public var noAnswerTimeout: Double?
+        /// A REFER from either side is a blind transfer Legato carries out
+        /// (`handleBlindTransfer(true)` on both legs); otherwise REFER gets 603.
+        public var blindTransfer: Bool
 
         public init(trunk: String, mode: MediaMode, user: String = "${user}", headers: HeaderPolicy? = nil,
-                    noAnswerTimeout: Double? = nil) {
+                    noAnswerTimeout: Double? = nil, blindTransfer: Bool = false) {
+            self.blindTransfer = blindTransfer
             self.trunk = trunk
             self.mode = mode
             self.user = user

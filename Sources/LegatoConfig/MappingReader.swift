@@ -105,6 +105,11 @@ struct MappingReader {
         return string(key)
     }
 
+    /// Optional `true`/`false`.
+    func bool(_ key: String) -> Bool? {
+        value(key).flatMap { diagnostics.bool($0, key: keyPath(key)) }
+    }
+
     /// Optional integer within `range`.
     func integer(_ key: String, in range: ClosedRange<Int>) -> Int? {
         value(key).flatMap { diagnostics.integer($0, key: keyPath(key), in: range) }

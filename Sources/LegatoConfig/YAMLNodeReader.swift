@@ -20,6 +20,16 @@ extension Diagnostics {
         return scalar.string
     }
 
+    /// A plain `true` or `false`.
+    func bool(_ node: Node, key: String) -> Bool? {
+        guard let scalar = node.scalar, scalar.style == .plain,
+              let value = ["true": true, "false": false][scalar.string] else {
+            report("expected true or false, found \(node.found)", key: key, at: node)
+            return nil
+        }
+        return value
+    }
+
     /// A plain decimal integer within `range`.
     func integer(_ node: Node, key: String, in range: ClosedRange<Int>) -> Int? {
         guard let scalar = node.scalar, scalar.style == .plain,

@@ -90,16 +90,23 @@ public final class SIPEndpoint {
     func handle(kind: legato_event_kind, name: String, status: Int, phrase: String, handle nh: OpaquePointer?,
                 message: SIPMessage?, callState: Int32, saved: UnsafeMutableRawPointer? = nil) {
         switch kind {
-        case LEGATO_EV_I_INFO, LEGATO_EV_I_MESSAGE:
+        case LEGATO_EV_I_INFO, LEGATO_EV_I_MESSAGE, LEGATO_EV_I_REFER:
             guard let nh else { return }
             guard let leg = legs[nh] else {
                 // Outside any dialog Legato handles: refuse, and drop the handle nua opened for it.
-                if let saved { legato_nua_respond_saved(nh, saved, 481, nil, nil, nil, 0, nil) }
+                // INFO belongs to a dialog (RFC 6086: 481); Legato relays no
+                // out-of-dialog MESSAGE or REFER (403).
+                let status: Int32 = kind == LEGATO_EV_I_INFO ? 481 : 403
+                if let saved { legato_nua_respond_saved(nh, saved, status, nil, nil, nil, 0, nil) }
                 legato_nua_handle_destroy(nh)
                 return
             }
             let request = SIPServerRequest(message: message ?? SIPMessage(), leg: leg, saved: saved)
-            leg.deliver(kind == LEGATO_EV_I_INFO ? .info(request) : .message(request))
+            switch kind {
+            case LEGATO_EV_I_INFO: leg.deliver(.info(request))
+            case LEGATO_EV_I_MESSAGE: leg.deliver(.message(request))
+            default: leg.deliver(.refer(request))
+            }
             if request.isPending, leg.delegate == nil { request.respond(481) }
         case LEGATO_EV_R_INFO, LEGATO_EV_R_MESSAGE:
             guard let nh, let leg = legs[nh], status >= 200 else { return }

@@ -83,6 +83,14 @@ public final class SIPLeg {
         block.withOptionalCString { legato_nua_cancel(handle, $0) }
     }
 
+    /// Sends a NOTIFY (Event: refer, message/sipfrag) on the subscription a
+    /// REFER answered 202 created: `statusLine` such as "SIP/2.0 180 Ringing";
+    /// `final` ends the subscription (Subscription-State: terminated).
+    public func notifyRefer(statusLine: String, final: Bool) {
+        guard let handle else { return }
+        (statusLine + "\r\n").withCString { legato_nua_notify_refer(handle, $0, final ? 1 : 0) }
+    }
+
     /// Sends an INFO in the established dialog.
     public func info(body: SIPBody?, headers: [SIPHeader] = []) {
         guard let handle else { return }

@@ -15,6 +15,9 @@ public enum SIPLegEvent {
     case info(SIPServerRequest)
     /// A MESSAGE in the dialog; answer it through the request.
     case message(SIPServerRequest)
+    /// A REFER in the dialog (RFC 3515); answer it through the request (202
+    /// creates the implicit subscription `SIPLeg.notifyRefer` reports on).
+    case refer(SIPServerRequest)
     /// The final response to an INFO this leg sent (in the order they were sent).
     case infoResponse(SIPMessage)
     /// The final response to a MESSAGE this leg sent.

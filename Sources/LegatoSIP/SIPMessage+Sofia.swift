@@ -31,5 +31,7 @@ extension SIPMessage {
             toURI: str(ev.to_uri), toUser: str(ev.to_user), toDisplayName: unquoted(str(ev.to_display)),
             callID: str(ev.call_id), maxForwards: ev.max_forwards >= 0 ? Int(ev.max_forwards) : nil,
             body: body, contactURI: str(ev.contact_uri), headers: headers)
+        referTo = str(ev.refer_to)
+        referredBy = str(ev.referred_by)
     }
 }

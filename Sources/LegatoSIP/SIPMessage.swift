@@ -25,6 +25,10 @@ public struct SIPMessage: Sendable, Equatable {
     /// Headers sofia does not parse itself (all `X-` headers are among them),
     /// plus User-Agent and Subject, in message order.
     public var headers: [SIPHeader]
+    /// REFER: the Refer-To URI, with its URI headers (`?Replaces=…`).
+    public var referTo: String?
+    /// REFER: the Referred-By header value, if the request had one.
+    public var referredBy: String?
 
     public init(method: String? = nil, requestURI: String? = nil, requestUser: String? = nil,
                 status: Int = 0, reason: String? = nil,

@@ -52,6 +52,8 @@ typedef enum legato_event_kind {
     LEGATO_EV_R_INFO,
     LEGATO_EV_I_MESSAGE,
     LEGATO_EV_R_MESSAGE,
+    /// REFER received (answered by Legato through `saved`).
+    LEGATO_EV_I_REFER,
 } legato_event_kind;
 
 /// One nua event with the fields Legato reads from its SIP message, as C
@@ -88,7 +90,11 @@ typedef struct legato_event {
     char const *subject;
     /// Headers sofia does not parse (X-headers among them) as "Name: value" lines joined by CRLF.
     char const *other_headers;
-    /// For LEGATO_EV_I_INFO / LEGATO_EV_I_MESSAGE: the saved request, to be
+    /// REFER: the Refer-To URI (with its URI headers, e.g. Replaces) and the
+    /// Referred-By header value, when present.
+    char const *refer_to;
+    char const *referred_by;
+    /// For LEGATO_EV_I_INFO / LEGATO_EV_I_MESSAGE / LEGATO_EV_I_REFER: the saved request, to be
     /// answered exactly once with legato_nua_respond_saved (which frees it).
     void *saved;
 } legato_event;
@@ -144,6 +150,11 @@ void legato_nua_cancel(nua_handle_t *nh, char const *headers);
 void legato_nua_respond_saved(nua_handle_t *nh, void *saved, int status, char const *phrase,
                               char const *content_type, char const *body, size_t body_len,
                               char const *headers);
+
+/// NOTIFY for the implicit subscription a REFER answered 2xx created
+/// (Event: refer, Content-Type: message/sipfrag, RFC 3515); `terminated`
+/// nonzero sends Subscription-State: terminated and ends the subscription.
+void legato_nua_notify_refer(nua_handle_t *nh, char const *sipfrag, int terminated);
 
 /// nua_info / nua_message in the handle's dialog, with body and extra headers.
 void legato_nua_info(nua_handle_t *nh, char const *content_type, char const *body, size_t body_len,

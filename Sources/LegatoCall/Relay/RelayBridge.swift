@@ -66,6 +66,10 @@ final class RelayBridge: SessionRewriter {
     private var initialOfferMuxes = false
     private var pending: PendingOffer?
 
+    private var watchdogSettings: WatchdogSettings?
+    /// Bumped by each `watch`: an older polling loop sees the change and stops.
+    private var watchGeneration = 0
+
     /// True while either side holds the other (the RTP watchdog is off then).
     var isOnHold: Bool { a.holds || b.holds }
 
@@ -82,7 +86,8 @@ final class RelayBridge: SessionRewriter {
     /// policy, creates the relay session, places the outbound call with the
     /// offer rewritten for leg B, and wires progress, answer and ends.
     static func start(inbound: Call, uri: String, options: CallSIPOptions, engine: CallEngine,
-                      media: MediaWorkerPool, address: String, policies: Policies, watchdog: WatchdogSettings) {
+                      media: MediaWorkerPool, address: String, policies: Policies, watchdog: WatchdogSettings,
+                      onBridged: @escaping @SIPActor (Call, Call) -> Void = { _, _ in }) {
         guard let body = inbound.remoteSession, body.isSDP, let offer = try? SDPParser.parse(body.text),
               let first = offer.media.first else {
             inbound.refuse(code: 488, reason: "Relay Needs An SDP Offer",
@@ -145,6 +150,7 @@ final class RelayBridge: SessionRewriter {
             inbound.pair(with: outbound, rewriter: bridge)
             MediaEventRouter.shared.register(sessionID, inbound: inbound, outbound: outbound)
             bridge.wire(watchdog: watchdog)
+            onBridged(inbound, outbound)
         }
     }
 
@@ -263,6 +269,39 @@ final class RelayBridge: SessionRewriter {
         pending = nil
     }
 
+    // MARK: - blind transfer
+
+    /// The leg `call` is on, if it is one of the bridge's calls.
+    func legOf(_ call: Call) -> RelayLeg? { leg(of: call) }
+
+    /// Legato's offer to a transfer target that will take over `leg` (the
+    /// transferor's leg): the remaining party's current SDP rewritten for
+    /// `leg`'s ports and keys, so the remaining party needs no re-INVITE.
+    func transferOffer(replacing leg: RelayLeg, remaining: Call) throws(SRTPNegotiator.Refusal) -> SIPBody {
+        guard let body = remaining.remoteSession, let sdp = try? SDPParser.parse(body.text), !sdp.media.isEmpty else {
+            throw .init(reason: "No Session To Transfer")
+        }
+        return try offer(to: leg, from: sdp)
+    }
+
+    /// The target answered: it now owns `leg` (media re-pointed at it, no
+    /// re-INVITE of the remaining party), and the watchdog follows the new pair.
+    func completeTransfer(replacing leg: RelayLeg, with target: Call) throws(SRTPNegotiator.Refusal) {
+        guard let sdp = target.remoteSession.flatMap({ try? SDPParser.parse($0.text) }), let first = sdp.media.first else {
+            throw .init(reason: "Target Sent No Usable SDP")
+        }
+        var state = self[leg]
+        let outcome = try state.srtp.accept(first)
+        self[leg] = state
+        apply(leg, sdp: sdp, outcome: outcome)
+        self[leg].holds = false
+        if leg == .a { inbound = target } else { outbound = target }
+        if let inbound, let outbound {
+            MediaEventRouter.shared.register(session.id, inbound: inbound, outbound: outbound)
+        }
+        if let watchdogSettings { watch(settings: watchdogSettings) }
+    }
+
     // MARK: - SDP and session
 
     private func leg(of call: Call) -> RelayLeg? {
@@ -338,6 +377,9 @@ final class RelayBridge: SessionRewriter {
     /// connected: leg A's silence is the caller's, leg B's the callee's.
     /// Silence while the call is on hold does not count.
     private func watch(settings: WatchdogSettings) {
+        watchdogSettings = settings
+        watchGeneration += 1
+        let generation = watchGeneration
         let now = ContinuousClock.now
         let stop = Duration.milliseconds(Int(settings.stopAfter * 1000))
         let hangup = settings.hangupAfter > 0 ? Duration.milliseconds(Int(settings.hangupAfter * 1000)) : nil
@@ -347,7 +389,8 @@ final class RelayBridge: SessionRewriter {
         Task { @SIPActor [weak self] in
             while true {
                 try? await Task.sleep(for: .seconds(1))
-                guard let self, let inbound = self.inbound, let outbound = self.outbound,
+                guard let self, self.watchGeneration == generation,
+                      let inbound = self.inbound, let outbound = self.outbound,
                       inbound.state == .connected, outbound.state == .connected,
                       let stats = try? await session.stats() else { return }
                 if self.isOnHold {

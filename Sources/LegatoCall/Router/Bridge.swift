@@ -35,20 +35,33 @@ public enum Bridge {
     /// unanswered inbound call with the mapped code (`FailureMapping`), a
     /// hang-up on either side hangs up the other. `onEnd` runs at each end
     /// event (relay mode releases its media session there; it must be idempotent).
+    ///
+    /// A side ends the other only while they are linked (`Call.linkedPeer`):
+    /// a blind transfer unlinks the transferee from the transferor first, so
+    /// the transferor's BYE does not end the transferee, and `onEnd` (which
+    /// the bridge uses to release media) runs only for linked ends.
     static func linkEnds(inbound: Call, outbound: Call, onEnd: @escaping @SIPActor () -> Void = {}) {
-        outbound.addEventListener(.failed) { [weak inbound] event in
+        inbound.linkedPeer = outbound
+        outbound.linkedPeer = inbound
+        outbound.addEventListener(.failed) { [weak inbound, weak outbound] event in
+            guard let inbound else { return onEnd() }
+            guard inbound.linkedPeer === outbound else { return }
             onEnd()
-            guard let inbound, inbound.state == .alerting, case .failed(_, let code, let reason) = event else { return }
+            guard inbound.state == .alerting, case .failed(_, let code, let reason) = event else { return }
             let mapped = FailureMapping.inbound(forOutbound: code, reason: reason)
             inbound.refuse(code: mapped.code, reason: mapped.reason)
         }
-        outbound.addEventListener(.disconnected) { [weak inbound] _ in
+        outbound.addEventListener(.disconnected) { [weak inbound, weak outbound] _ in
+            guard let inbound else { return onEnd() }
+            guard let outbound, inbound.linkedPeer === outbound else { return }
             onEnd()
-            try? inbound?.hangup()
+            try? inbound.hangup()
         }
-        inbound.addEventListener(.disconnected) { [weak outbound] _ in
+        inbound.addEventListener(.disconnected) { [weak inbound, weak outbound] _ in
+            guard let outbound else { return onEnd() }
+            guard let inbound, outbound.linkedPeer === inbound else { return }
             onEnd()
-            try? outbound?.hangup()
+            try? outbound.hangup()
         }
     }
 }

@@ -94,8 +94,13 @@ public final class ConfigRouter: Scenario {
                 a: listenerSRTP.indices.contains(alerting.listener) ? listenerSRTP[alerting.listener] : .optional,
                 b: trunk.srtp)
             inbound.relayHeaderFilter = filter
+            let timeout = options.noAnswerTimeout
             RelayBridge.start(inbound: inbound, uri: uri, options: options, engine: engine, media: media,
-                              address: mediaAddress, policies: policies, watchdog: watchdog)
+                              address: mediaAddress, policies: policies, watchdog: watchdog) { inbound, outbound in
+                if bridge.blindTransfer {
+                    BlindTransfer.enable([inbound, outbound], engine: engine, filter: filter, noAnswerTimeout: timeout)
+                }
+            }
             return
         }
         let outbound: Call
@@ -109,5 +114,8 @@ public final class ConfigRouter: Scenario {
         inbound.relayHeaderFilter = filter
         outbound.relayHeaderFilter = filter
         Bridge.direct(inbound: inbound, outbound: outbound)
+        if bridge.blindTransfer {
+            BlindTransfer.enable([inbound, outbound], engine: engine, filter: filter, noAnswerTimeout: options.noAnswerTimeout)
+        }
     }
 }

@@ -22,6 +22,8 @@ struct LegatoConf {
         var fromUser: String?
         var headers: [String: String] = [:]
         var action: Action
+        /// `blind_transfer: true` on a bridge route.
+        var blindTransfer = false
     }
 
     var address = "127.0.0.1"
@@ -104,6 +106,7 @@ struct LegatoConf {
             switch route.action {
             case let .bridge(trunk, user):
                 lines += ["    action: bridge", "    trunk: \(trunk)", "    user: \(Self.quoted(user))"]
+                if route.blindTransfer { lines.append("    blind_transfer: true") }
             case let .reject(code, reason):
                 lines += ["    action: reject", "    code: \(code)"]
                 if let reason { lines.append("    reason: \(Self.quoted(reason))") }

@@ -1,0 +1,136 @@
+import Logging
+import LegatoSIP
+
+/// The default router's blind transfer (RFC 3515 / RFC 5589): on a REFER
+/// from one side of a bridged call (the transferor), Legato dials the
+/// Refer-To target with Referred-By and the REFER's allowed X-headers,
+/// reports 100 / 18x / the final outcome to the transferor by NOTIFY
+/// (message/sipfrag), and on success bridges the remaining party (the
+/// transferee) to the target and releases the transferor's leg.
+///
+/// Relay mode re-points the transferor's relay leg at the target, so the
+/// transferee keeps its media path and gets no re-INVITE. Direct mode
+/// offers the transferee's SDP to the target and re-INVITEs the transferee
+/// with the target's answer.
+///
+/// While the transfer runs, the transferee is unlinked from the transferor:
+/// the transferor hanging up does not end it. If the target fails, the
+/// transferor gets the failure sipfrag and the original call goes on (or,
+/// if the transferor already left, the transferee is hung up).
+@SIPActor
+enum BlindTransfer {
+    /// Enables blind transfer on both calls of a bridged pair.
+    static func enable(_ calls: [Call], engine: CallEngine, filter: HeaderFilter?, noAnswerTimeout: Double?) {
+        for call in calls {
+            call.handleBlindTransfer(true)
+            call.addEventListener(.blindTransferRequested) { [weak call] event in
+                guard let call, case .blindTransferRequested(let headers, let target, let referredBy) = event else { return }
+                start(transferor: call, target: target, referredBy: referredBy,
+                      headers: filter?.filter(headers) ?? headers, engine: engine, noAnswerTimeout: noAnswerTimeout)
+            }
+        }
+    }
+
+    private static func start(transferor: Call, target: String, referredBy: String, headers: [SIPHeader],
+                              engine: CallEngine, noAnswerTimeout: Double?) {
+        guard let transferee = transferor.linkedPeer, transferee.state == .connected else {
+            try? transferor.notifyBlindTransferFailed(code: 481, reason: "No Party To Transfer")
+            return
+        }
+        let relay = transferor.sessionRewriterForTransfer as? RelayBridge
+        let leg = relay?.legOf(transferor)
+        var options = CallSIPOptions(
+            callerid: transferee.incoming ? transferee.callerid : transferee.number,
+            displayName: transferee.displayName.isEmpty ? nil : transferee.displayName,
+            headers: headers, offer: transferee.remoteSession, noAnswerTimeout: noAnswerTimeout)
+        options.systemHeaders = referredBy.isEmpty ? [] : [SIPHeader(name: "Referred-By", value: referredBy)]
+        if let relay, let leg {
+            do {
+                options.offer = try relay.transferOffer(replacing: leg, remaining: transferee)
+            } catch {
+                try? transferor.notifyBlindTransferFailed(code: 488, reason: error.reason)
+                return
+            }
+        }
+        let targetCall: Call
+        do {
+            targetCall = try engine.callSIP(Self.dialable(target), options: options)
+        } catch {
+            transferor.logger.warning("transfer.cannot-dial", metadata: ["error": "\(error)"])
+            try? transferor.notifyBlindTransferFailed(code: 400, reason: "Cannot Dial Transfer Target")
+            return
+        }
+        // From now on the transferor's end does not end the transferee.
+        transferee.linkedPeer = nil
+        transferor.linkedPeer = nil
+        let target = targetCall
+        transferor.logger.info("transfer.dialing", metadata: ["call.transferee": "\(transferee.id)",
+                                                              "call.target": "\(target.id)"])
+        target.relayHeaderFilter = transferee.relayHeaderFilter
+        target.addEventListener(.ringing) { [weak transferor] event in
+            guard case .ringing(let status, _, _) = event else { return }
+            transferor?.notifyBlindTransferProgress(status: status, reason: nil)
+        }
+        target.addEventListener(.failed) { [weak transferor, weak transferee] event in
+            guard case .failed(_, let code, let reason) = event else { return }
+            try? transferor?.notifyBlindTransferFailed(code: code, reason: reason)
+            guard let transferee else { return }
+            if let transferor, transferor.state == .connected {
+                // The original call goes on.
+                transferee.linkedPeer = transferor
+                transferor.linkedPeer = transferee
+            } else {
+                try? transferee.hangup()
+            }
+        }
+        target.addEventListener(.connected) { [weak transferor, weak transferee, weak target] _ in
+            guard let target else { return }
+            guard let transferee, transferee.state == .connected else {
+                try? target.hangup()
+                try? transferor?.notifyBlindTransferFailed(code: 487, reason: "Transferee Gone")
+                return
+            }
+            if let relay, let leg {
+                do throws(SRTPNegotiator.Refusal) {
+                    try relay.completeTransfer(replacing: leg, with: target)
+                } catch {
+                    try? target.hangup()
+                    try? transferor?.notifyBlindTransferFailed(code: 488, reason: error.reason)
+                    transferee.linkedPeer = transferor
+                    transferor?.linkedPeer = transferee
+                    return
+                }
+                transferee.pair(with: target, rewriter: relay)
+                Bridge.linkEnds(inbound: transferee, outbound: target) {
+                    MediaEventRouter.shared.unregister(relay.session.id)
+                    relay.session.release()
+                }
+            } else {
+                transferee.pair(with: target, rewriter: nil)
+                transferee.leg.reinvite(body: target.remoteSession)
+                Bridge.linkEnds(inbound: transferee, outbound: target)
+            }
+            try? transferor?.notifyBlindTransferSuccess()
+            try? transferor?.hangup()
+            target.logger.info("transfer.complete", metadata: ["call.transferee": "\(transferee.id)"])
+        }
+    }
+
+    /// The Refer-To URI without its angle brackets and URI headers (`?…`),
+    /// which belong to the REFER, not to the INVITE Legato sends.
+    static func dialable(_ referTo: String) -> String {
+        var uri = referTo.trimmingWhitespace
+        if uri.hasPrefix("<"), let close = uri.firstIndex(of: ">") { uri = String(uri[uri.index(after: uri.startIndex)..<close]) }
+        if let question = uri.firstIndex(of: "?") { uri = String(uri[..<question]) }
+        return uri
+    }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        var s = Substring(self)
+        while s.first?.isWhitespace == true { s = s.dropFirst() }
+        while s.last?.isWhitespace == true { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,138 @@
+import Testing
+
+extension Integration {
+    /// REFER blind transfer (RFC 3515 / RFC 5589) carried out by the default
+    /// router: the callee (transferor) refers the caller (transferee) to a
+    /// third party (target).
+    @Suite("Blind transfer")
+    struct BlindTransfer {
+        struct Setup {
+            var conf: LegatoConf
+            var caller: SippOptions
+            var transferor: SippOptions
+            var target: SippOptions
+            var targetURI: String
+        }
+
+        /// Relay-mode conf with blind transfer on the route, a caller whose
+        /// media port the test owns, the transferor, and a target on the
+        /// second SIP port that echoes RTP.
+        static func setup(_ test: TestContext, targetScenario: String, final: String, referResponse: Int = 202,
+                          transferEnabled: Bool = true) -> Setup {
+            let relayLow = test.ports.base + 20_000
+            var conf = test.conf()
+            conf.mediaSection = ["  mode: relay", "  address: 127.0.0.1",
+                                 "  port_min: \(relayLow)", "  port_max: \(relayLow + 19)"]
+            for index in conf.routes.indices { conf.routes[index].blindTransfer = transferEnabled }
+            var caller = test.uac("uac-relay-media.xml")
+            caller.keys = ["rtp_port": "\(test.ports.spare)"]
+            let targetURI = "sip:carol@127.0.0.1:\(test.ports.uac2)"
+            var transferor = test.uas(transferEnabled ? "uas-transferor.xml" : "uas-refer-declined.xml")
+            transferor.keys = ["target": targetURI]
+            transferor.substitutions = ["FINAL_SIPFRAG": final, "REFER_RESPONSE": "\(referResponse)"]
+            var target = SippOptions(scenario: targetScenario, role: "target", localPort: test.ports.uac2,
+                                     mediaPort: test.ports.uac2Media, controlPort: test.ports.uac2Control,
+                                     remotePort: nil)
+            target.extraArguments = ["-rtp_echo"]
+            return Setup(conf: conf, caller: caller, transferor: transferor, target: target, targetURI: targetURI)
+        }
+
+        @Test("success: 202, NOTIFY 100 then 200; the target is dialled with Referred-By and the X-header; the caller talks to the target; the transferor is released")
+        func transferSucceeds() async throws {
+            let test = try TestContext()
+            var s = Self.setup(test, targetScenario: "uas-answer.xml", final: "200 OK")
+            // The target rings first: the transferor also gets NOTIFY 180.
+            s.transferor.substitutions["<!--PROGRESS"] = ""
+            s.transferor.substitutions["PROGRESS-->"] = ""
+            let media = try UDPSocket(port: test.ports.spare)
+            try await withLegato(s.conf, artifacts: test.artifacts) { legato in
+                let targetProcess = try await SippProcess.start(s.target, artifacts: test.artifacts)
+                let transferor = try await SippProcess.start(s.transferor, artifacts: test.artifacts)
+                let caller = try await SippProcess.start(s.caller, artifacts: test.artifacts)
+                var legatoPort: Int?
+                _ = await waitUntil(timeout: .seconds(10)) {
+                    legatoPort = caller.trace.responses(to: "INVITE", .received, code: 200).first
+                        .flatMap { RelayMedia.audioPort(in: $0.body) }
+                    return legatoPort != nil
+                }
+                // Wait until the target answered, then talk: the target (an echo) must answer.
+                _ = await waitUntil(timeout: .seconds(10)) {
+                    !targetProcess.trace.requests("ACK", .received).isEmpty
+                }
+                var echoed = 0
+                if let legatoPort {
+                    for sequence in 0..<3 {
+                        let packet = RelayMedia.rtpPacket(sequence: UInt16(sequence))
+                        try media.send(packet, toPort: legatoPort)
+                        if media.receive(timeout: .seconds(1))?.bytes == packet { echoed += 1 }
+                    }
+                }
+                #expect(echoed == 3, "the caller's RTP did not come back from the target")
+                let callerResult = try await caller.finish()
+                let transferorResult = try await transferor.finish(within: .seconds(15))
+                let targetResult = try await targetProcess.finish(within: .seconds(15))
+                expectSuccess(callerResult)
+                expectSuccess(transferorResult)
+                expectSuccess(targetResult)
+                try await legato.expectNoCallsLeft()
+                #expect(legato.log.contains("media.ports.allocated=0 "), "log \(legato.logPath)")
+
+                let invite = try #require(targetResult.trace.requests("INVITE", .received).first)
+                #expect(invite.startLine.hasPrefix("INVITE \(s.targetURI)"), "\(invite.startLine)")
+                #expect(invite.header("Referred-By")?.contains("sip:") == true, "\(invite)")
+                #expect(invite.header("X-Transfer-Tag") == "t-42", "\(invite)")
+                // The target's SDP points at Legato, never at the caller.
+                #expect(!invite.body.contains("\(test.ports.spare)"))
+                // The caller saw no re-INVITE: its media path was re-pointed inside Legato.
+                #expect(callerResult.trace.requests("INVITE", .received).isEmpty)
+                // The caller's BYE ended the target's leg.
+                #expect(targetResult.trace.requests("BYE", .received).count == 1)
+                // The transferor was released by Legato (BYE) right after the final NOTIFY.
+                let notifies = transferorResult.trace.requests("NOTIFY", .received)
+                #expect(notifies.count == 3)
+                #expect(notifies.last?.header("Subscription-State")?.hasPrefix("terminated") == true)
+                #expect(notifies.first?.header("Event")?.hasPrefix("refer") == true)
+                #expect(notifies.first?.header("Content-Type")?.hasPrefix("message/sipfrag") == true)
+                #expect(transferorResult.trace.requests("BYE", .received).count == 1)
+                #expect(legato.log.contains("call.event=BlindTransferRequested"))
+            }
+        }
+
+        @Test("busy target: NOTIFY 486 (terminated); the original call stays up and its BYE still works")
+        func busyTargetKeepsTheCall() async throws {
+            let test = try TestContext()
+            let s = Self.setup(test, targetScenario: "uas-busy.xml", final: "486 Busy Here")
+            var target = s.target
+            target.extraArguments = []
+            try await withLegato(s.conf, artifacts: test.artifacts) { legato in
+                let targetProcess = try await SippProcess.start(target, artifacts: test.artifacts)
+                let transferor = try await SippProcess.start(s.transferor, artifacts: test.artifacts)
+                let caller = try await SippProcess.start(s.caller, artifacts: test.artifacts)
+                let callerResult = try await caller.finish()
+                let transferorResult = try await transferor.finish(within: .seconds(15))
+                let targetResult = try await targetProcess.finish(within: .seconds(15))
+                expectSuccess(callerResult)
+                expectSuccess(transferorResult)
+                expectSuccess(targetResult)
+                // The caller's BYE reached the transferor: the original call was still bridged.
+                let bye = try #require(transferorResult.trace.requests("BYE", .received).first)
+                #expect(bye.callID == transferorResult.trace.requests("INVITE", .received).first?.callID)
+                try await legato.expectNoCallsLeft()
+            }
+        }
+
+        @Test("REFER while blind transfer is off: 603, and the call goes on")
+        func referDeclinedWhenDisabled() async throws {
+            let test = try TestContext()
+            let s = Self.setup(test, targetScenario: "uas-answer.xml", final: "200 OK", referResponse: 603,
+                               transferEnabled: false)
+            try await withLegato(s.conf, artifacts: test.artifacts) { legato in
+                let transferor = try await SippProcess.start(s.transferor, artifacts: test.artifacts)
+                let caller = try await SippProcess.start(s.caller, artifacts: test.artifacts)
+                expectSuccess(try await caller.finish())
+                expectSuccess(try await transferor.finish(within: .seconds(15)))
+                try await legato.expectNoCallsLeft()
+            }
+        }
+    }
+}
