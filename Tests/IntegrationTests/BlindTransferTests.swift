@@ -134,5 +134,83 @@ extension Integration {
                 try await legato.expectNoCallsLeft()
             }
         }
+
+        @Test("the transferor hangs up right after 202: the transfer still completes and the caller talks to the target")
+        func transferorByeDoesNotKillTheTransfer() async throws {
+            let test = try TestContext()
+            var s = Self.setup(test, targetScenario: "uas-answer.xml", final: "200 OK")
+            s.transferor.scenario = "uas-transferor-hangs-up.xml"
+            // The target rings only after a second, so the transferor's BYE goes
+            // out right after NOTIFY 100, before any other NOTIFY.
+            s.target.substitutions["  <send>\n    <![CDATA[\n\n      SIP/2.0 180 Ringing"] =
+                "  <pause milliseconds=\"1000\"/>\n  <send>\n    <![CDATA[\n\n      SIP/2.0 180 Ringing"
+            let media = try UDPSocket(port: test.ports.spare)
+            try await withLegato(s.conf, artifacts: test.artifacts) { legato in
+                let targetProcess = try await SippProcess.start(s.target, artifacts: test.artifacts)
+                let transferor = try await SippProcess.start(s.transferor, artifacts: test.artifacts)
+                let caller = try await SippProcess.start(s.caller, artifacts: test.artifacts)
+                var legatoPort: Int?
+                _ = await waitUntil(timeout: .seconds(10)) {
+                    legatoPort = caller.trace.responses(to: "INVITE", .received, code: 200).first
+                        .flatMap { RelayMedia.audioPort(in: $0.body) }
+                    return legatoPort != nil
+                }
+                _ = await waitUntil(timeout: .seconds(10)) { !targetProcess.trace.requests("ACK", .received).isEmpty }
+                var echoed = 0
+                if let legatoPort {
+                    for sequence in 0..<3 {
+                        let packet = RelayMedia.rtpPacket(sequence: UInt16(sequence))
+                        try media.send(packet, toPort: legatoPort)
+                        if media.receive(timeout: .seconds(1))?.bytes == packet { echoed += 1 }
+                    }
+                }
+                #expect(echoed == 3, "the caller's RTP did not come back from the target")
+                let callerResult = try await caller.finish()
+                expectSuccess(callerResult)
+                expectSuccess(try await transferor.finish(within: .seconds(15)))
+                let targetResult = try await targetProcess.finish(within: .seconds(15))
+                expectSuccess(targetResult)
+                // The caller was never hung up by the transferor's BYE: its own BYE ended the target.
+                #expect(callerResult.trace.requests("BYE", .received).isEmpty)
+                #expect(targetResult.trace.requests("BYE", .received).count == 1)
+                try await legato.expectNoCallsLeft()
+            }
+        }
+
+        @Test("a target nobody answers: the failure reaches the transferor by NOTIFY, the call goes on")
+        func deadTargetReportsFailure() async throws {
+            let test = try TestContext()
+            var s = Self.setup(test, targetScenario: "uas-answer.xml", final: "[3-6][0-9][0-9]")
+            // Nothing listens there; the route's no-answer timeout bounds the attempt.
+            s.transferor.keys["target"] = "sip:nobody@127.0.0.1:\(test.ports.spare + 1)"
+            s.conf.noAnswerTimeout = 2
+            try await withLegato(s.conf, artifacts: test.artifacts) { legato in
+                let transferor = try await SippProcess.start(s.transferor, artifacts: test.artifacts)
+                var caller = s.caller
+                caller.keys["rtp_port"] = "\(test.ports.spare)"
+                let callerProcess = try await SippProcess.start(caller, artifacts: test.artifacts)
+                expectSuccess(try await callerProcess.finish())
+                let result = try await transferor.finish(within: .seconds(15))
+                expectSuccess(result)
+                let final = try #require(result.trace.requests("NOTIFY", .received).last)
+                #expect(final.body.hasPrefix("SIP/2.0 4") || final.body.hasPrefix("SIP/2.0 5"), "\(final.body)")
+                try await legato.expectNoCallsLeft()
+            }
+        }
+
+        @Test("attended transfer (Refer-To with Replaces): 501, and the call goes on")
+        func attendedTransferIsRefused() async throws {
+            let test = try TestContext()
+            var s = Self.setup(test, targetScenario: "uas-answer.xml", final: "200 OK", referResponse: 501)
+            s.transferor.scenario = "uas-refer-declined.xml"
+            s.transferor.keys["target"] = "sip:carol@127.0.0.1:\(test.ports.uac2)?Replaces=abc%40host%3Bto-tag%3D1%3Bfrom-tag%3D2"
+            try await withLegato(s.conf, artifacts: test.artifacts) { legato in
+                let transferor = try await SippProcess.start(s.transferor, artifacts: test.artifacts)
+                let caller = try await SippProcess.start(s.caller, artifacts: test.artifacts)
+                expectSuccess(try await caller.finish())
+                expectSuccess(try await transferor.finish(within: .seconds(15)))
+                try await legato.expectNoCallsLeft()
+            }
+        }
     }
 }

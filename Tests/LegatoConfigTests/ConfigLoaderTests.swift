@@ -29,6 +29,33 @@ private let trunkAndRoute = """
             action: .bridge(.init(trunk: "local", mode: .relay, user: "${user}")))])
     }
 
+    @Test func transferExampleLoads() throws {
+        let config = try ConfigLoader.load(path: packageRoot + "/conf/examples/transfer.conf")
+        #expect(config.media == MediaConfig(mode: .relay, address: "127.0.0.1", portRange: 30000...30999, workers: 0))
+        #expect(config.routes.first?.action == .bridge(.init(trunk: "local", mode: .relay, blindTransfer: true)))
+        let relay = try ConfigLoader.load(path: packageRoot + "/conf/examples/relay.conf")
+        #expect(relay.routes.first?.action == .bridge(.init(trunk: "local", mode: .relay, blindTransfer: false)))
+    }
+
+    @Test func blindTransferMustBeABoolean() {
+        let error = #expect(throws: ConfigErrors.self) {
+            try ConfigLoader.parse("""
+                listeners:
+                  - address: 127.0.0.1
+                trunks:
+                  local:
+                    uri: sip:127.0.0.1:5080
+                routes:
+                  - action: bridge
+                    trunk: local
+                    blind_transfer: yes
+                """, path: "bad.conf")
+        }
+        #expect(error?.first.line == 9)
+        #expect(error?.first.key == "routes[0].blind_transfer")
+        #expect(error?.first.message == "expected true or false, found 'yes'")
+    }
+
     @Test func srtpExampleLoads() throws {
         let config = try ConfigLoader.load(path: packageRoot + "/conf/examples/srtp.conf")
         #expect(config.listeners.map(\.srtp) == [.required])
