@@ -33,7 +33,7 @@ public final class MediaEventRouter {
         case .firstPacket(let session, let leg):
             guard let entry = sessions[session], let call = leg == .a ? entry.a : entry.b else { return }
             call.fireMediaEvent(.firstAudioPacketReceived)
-        case .latched:
+        case .latched, .tone:
             break
         }
     }

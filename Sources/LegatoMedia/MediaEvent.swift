@@ -7,4 +7,7 @@ public enum MediaEvent: Sendable, Equatable {
     /// `leg`'s remote for `stream` is now `source`: the first packet's source
     /// (symmetric latching), or a new source when re-latching is allowed.
     case latched(session: MediaSessionID, leg: RelayLeg, stream: MediaStream, source: MediaEndpoint)
+    /// An RFC 4733 DTMF digit received from `leg`'s remote (reported once per
+    /// event; see `RelaySession.setToneDetection`).
+    case tone(session: MediaSessionID, leg: RelayLeg, digit: DTMFDigit)
 }

@@ -67,6 +67,12 @@ final class MediaUnit {
         isEmpty = false
     }
 
+    /// Removes `processor` (compared by identity).
+    func detach(_ processor: any MediaProcessor) {
+        processors.removeAll { $0 === processor }
+        isEmpty = processors.isEmpty && outputs.isEmpty
+    }
+
     func detachAll() {
         processors.removeAll()
         outputs.removeAll()

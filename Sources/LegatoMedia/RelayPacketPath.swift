@@ -49,24 +49,31 @@ extension RelaySessionCore {
                 loop.events(.firstPacket(session: id, leg: from.leg))
             }
 
+            // Input processing sees every accepted packet, even with nowhere to send it.
+            if processIn {
+                var packet = MediaPacket(buffer: batch.buffer(i), length: length, stream: stream, from: from.leg)
+                if from.input.run(&packet) == .drop {
+                    from.stats.droppedByProcessing(stream)
+                    continue
+                }
+                length = packet.length
+            }
+
             let destination = to.destination(stream)
             guard destination.isSet else {
                 from.stats.droppedNoDestination(stream)
                 continue
             }
 
-            if processIn || processOut {
+            if processOut {
                 var packet = MediaPacket(buffer: batch.buffer(i), length: length, stream: stream, from: from.leg)
-                if processIn, from.input.run(&packet) == .drop {
-                    from.stats.droppedByProcessing(stream)
-                    continue
-                }
-                if processOut, to.output.run(&packet) == .drop {
+                if to.output.run(&packet) == .drop {
                     from.stats.droppedByProcessing(stream)
                     continue
                 }
                 length = packet.length
             }
+            if stream == .rtp { to.sentRTP.record(batch.buffer(i), length: length, at: now) }
             if let srtp = to.srtp {
                 guard srtp.protect(batch.buffer(i), length: &length, stream: stream, stats: &to.stats) else { continue }
             }

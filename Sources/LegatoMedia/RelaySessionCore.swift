@@ -95,6 +95,12 @@ final class RelayLegCore {
     let input = MediaUnit()
     /// Processing of packets about to be sent to this leg's remote.
     let output = MediaUnit()
+    /// The last RTP packet sent to this leg's remote (for generated packets to continue).
+    var sentRTP = RTPSendPosition()
+    /// RFC 4733 detection on this leg's input (also in `input`), if on.
+    var toneDetector: DTMFDetector?
+    /// RFC 4733 generation towards this leg's remote (also in `output`), once used.
+    var dtmfSender: DTMFSender?
     unowned(unsafe) var peer: RelayLegCore!
     unowned(unsafe) var session: RelaySessionCore!
 
@@ -205,6 +211,9 @@ final class RelaySessionCore {
             core.rtpSocket.close()
             core.rtcpSocket.close()
             core.srtp = nil
+            core.dtmfSender?.close()
+            core.dtmfSender = nil
+            core.toneDetector = nil
             core.input.detachAll()
             core.output.detachAll()
             loop.ports.release(core.rtpPort)
