@@ -1,4 +1,5 @@
 import Logging
+import LegatoMedia
 import LegatoSDP
 import LegatoSIP
 
@@ -71,6 +72,8 @@ public final class Call {
     public private(set) var handlesBlindTransfer = false
     /// A REFER was accepted (202) and its outcome has not been notified yet.
     public private(set) var isBlindTransferPending = false
+    /// Which digits are reported (`handleTones`); nil: none.
+    var toneHandling: ToneDetection?
     /// The call whose end ends this one (set by the bridge; cleared while
     /// this call's peer is being transferred away).
     weak var linkedPeer: Call?
@@ -257,6 +260,7 @@ public final class Call {
     /// peer Legato answers 200 itself.
     private func handleInDialog(_ request: SIPServerRequest, isInfo: Bool) {
         let message = request.message
+        if isInfo, consumeDTMFInfo(request) { return }
         let text = message.body?.text ?? ""
         if isInfo {
             fireSignalledEvent(.infoReceived(headers: message.customHeaders,
@@ -291,6 +295,20 @@ public final class Call {
         guard let request = origin ?? nil else { return }
         let headers = relayHeaderFilter?.filter(response.customHeaders) ?? response.customHeaders
         request.respond(response.status, reason: response.reason, body: response.body, headers: headers)
+    }
+
+    /// The relay session and leg carrying this call's media (relay legs and
+    /// anchored calls); nil for direct legs.
+    var relayMedia: (RelaySession, RelayLeg)? {
+        if let bridge = sessionRewriter as? RelayBridge, let leg = bridge.legOf(self) { return (bridge.session, leg) }
+        if let mediaAnchor { return (mediaAnchor.session, .a) }
+        return nil
+    }
+
+    /// Sends an INFO Legato generated (DTMF), whose response goes nowhere.
+    func sendInternalInfo(_ body: SIPBody) {
+        infoOrigins.append(nil)
+        leg.info(body: body)
     }
 
     /// The SDP rewriter of the bridge this call is on (the relay bridge in relay mode).

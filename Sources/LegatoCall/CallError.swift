@@ -17,6 +17,8 @@ public enum CallError: Error, Equatable, Sendable, CustomStringConvertible {
     case peerHasNoSession(method: String)
     /// An outbound call could not be placed (no listener for the target, bad URI…).
     case cannotPlaceCall(String)
+    /// `sendDigits` takes 0-9 * # A-D and `p` (pause) only, at least one.
+    case invalidDigits(String)
     /// INFO and MESSAGE bodies are at most 8192 bytes.
     case bodyTooLong(method: String, bytes: Int)
     /// A MIME type must be `type/subtype` (RFC 2045 tokens).
@@ -38,6 +40,7 @@ public enum CallError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(m) is not allowed on an \(i ? "inbound" : "outbound") call in state \(s)"
         case .peerHasNoSession(let m): return "\(m): the peer call has no SDP to pass through"
         case .cannotPlaceCall(let why): return "cannot place call: \(why)"
+        case .invalidDigits(let why): return "sendDigits: \(why); digits are 0-9 * # A-D and p (pause)"
         case .bodyTooLong(let m, let b): return "\(m): the body is \(b) bytes; the limit is 8192"
         case .invalidMimeType(let t): return "'\(t)' is not a MIME type of the form type/subtype"
         case .mediaUnavailable(let m, let why): return "\(m): media engine unavailable: \(why)"

@@ -27,6 +27,28 @@ public enum CallEventKind: String, Sendable, Equatable, Hashable, CaseIterable {
     case infoReceived = "InfoReceived"
     case messageReceived = "MessageReceived"
     case blindTransferRequested = "BlindTransferRequested"
+    case toneReceived = "ToneReceived"
+}
+
+/// How a DTMF digit travelled (VoxEngine's ToneReceived `type`).
+public enum ToneType: String, Sendable, Equatable {
+    /// RFC 4733 telephone-event packets in the RTP stream.
+    case rfc4733 = "RFC 4733"
+    /// SIP INFO with `application/dtmf-relay` or `application/dtmf`.
+    case sipInfo = "SIP INFO"
+    /// Tones in the audio (waits for in-band detection).
+    case inBand = "in-band"
+}
+
+/// Which digits `handleTones` reports.
+public enum ToneDetection: Sendable, Equatable {
+    case all
+    case only(ToneType)
+
+    func includes(_ type: ToneType) -> Bool {
+        if case .only(let only) = self { return only == type }
+        return true
+    }
 }
 
 /// An event of a `Call`, with its payload (VoxEngine `CallEvents.*`).
@@ -63,6 +85,8 @@ public enum CallEvent: Sendable, Equatable {
     case infoReceived(headers: [SIPHeader], mimeType: String, body: String)
     /// The remote side sent a MESSAGE in the dialog.
     case messageReceived(headers: [SIPHeader], text: String)
+    /// A DTMF digit from the remote side, after `handleTones(true)`.
+    case toneReceived(tone: String, type: ToneType)
     /// The remote side asked for a blind transfer (REFER, answered 202) while
     /// `handleBlindTransfer(true)`: `transferTo` is the Refer-To URI.
     case blindTransferRequested(headers: [SIPHeader], transferTo: String, referredBy: String)
@@ -87,6 +111,7 @@ public enum CallEvent: Sendable, Equatable {
         case .infoReceived: return .infoReceived
         case .messageReceived: return .messageReceived
         case .blindTransferRequested: return .blindTransferRequested
+        case .toneReceived: return .toneReceived
         }
     }
 
@@ -96,7 +121,8 @@ public enum CallEvent: Sendable, Equatable {
         case .ringing(_, let h, _), .connected(let h, _), .disconnected(let h, _, _, _, _), .failed(let h, _, _),
              .reInviteReceived(let h, _), .reInviteAccepted(let h, _), .reInviteRejected(let h, _, _),
              .infoReceived(let h, _, _), .messageReceived(let h, _), .blindTransferRequested(let h, _, _): return h
-        case .stateChanged, .rtpStopped, .rtpResumed, .audioStarted, .firstAudioPacketReceived, .onHold, .offHold:
+        case .stateChanged, .rtpStopped, .rtpResumed, .audioStarted, .firstAudioPacketReceived, .onHold, .offHold,
+             .toneReceived:
             return []
         }
     }

@@ -33,7 +33,10 @@ public final class MediaEventRouter {
         case .firstPacket(let session, let leg):
             guard let entry = sessions[session], let call = leg == .a ? entry.a : entry.b else { return }
             call.fireMediaEvent(.firstAudioPacketReceived)
-        case .latched, .tone:
+        case .tone(let session, let leg, let digit):
+            guard let entry = sessions[session], let call = leg == .a ? entry.a : entry.b else { return }
+            call.toneDetected(String(digit.character), type: .rfc4733)
+        case .latched:
             break
         }
     }

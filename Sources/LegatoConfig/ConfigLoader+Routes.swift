@@ -6,7 +6,7 @@ extension ConfigLoader {
         /// Keys only this action takes.
         var keys: [String] {
             switch self {
-            case .bridge: ["trunk", "mode", "user", "headers", "no_answer_timeout", "blind_transfer"]
+            case .bridge: ["trunk", "mode", "user", "headers", "no_answer_timeout", "blind_transfer", "handle_tones"]
             case .reject: ["code", "reason"]
             case .echo: []
             }
@@ -98,7 +98,7 @@ extension ConfigLoader {
     }
 
     /// `action: bridge` — `trunk` (required, must exist), `mode`, `user`, `headers`, `no_answer_timeout`,
-    /// `blind_transfer`.
+    /// `blind_transfer`, `handle_tones`.
     private static func readBridge(_ route: MappingReader, match: RouteMatch, media: MediaConfig,
                                    trunks: TrunkTable) -> RouteAction.Bridge? {
         var trunk = route.requiredString("trunk", "the name of a trunk")
@@ -122,9 +122,10 @@ extension ConfigLoader {
         let headers = route.mapping("headers").flatMap(readHeaderPolicy)
         let timeout = route.number("no_answer_timeout", minimum: 0, inclusive: false)
         let blindTransfer = route.bool("blind_transfer") ?? false
+        let handleTones = route.bool("handle_tones") ?? false
         guard let trunk else { return nil }
         return RouteAction.Bridge(trunk: trunk, mode: mode, user: user, headers: headers, noAnswerTimeout: timeout,
-                                  blindTransfer: blindTransfer)
+                                  blindTransfer: blindTransfer, handleTones: handleTones)
     }
 
     /// `action: reject` — `code` (required, 300–699) and `reason`.

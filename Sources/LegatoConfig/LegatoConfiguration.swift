@@ -224,10 +224,15 @@ public enum RouteAction: Sendable, Equatable {
         /// A REFER from either side is a blind transfer Legato carries out
         /// (`handleBlindTransfer(true)` on both legs); otherwise REFER gets 603.
         public var blindTransfer: Bool
+        /// Digits from either side are reported (ToneReceived, logged as
+        /// `call.tone`) and, on relay legs, removed from the relayed audio
+        /// instead of passed through (`handleTones(true)` on both legs).
+        public var handleTones: Bool
 
         public init(trunk: String, mode: MediaMode, user: String = "${user}", headers: HeaderPolicy? = nil,
-                    noAnswerTimeout: Double? = nil, blindTransfer: Bool = false) {
+                    noAnswerTimeout: Double? = nil, blindTransfer: Bool = false, handleTones: Bool = false) {
             self.blindTransfer = blindTransfer
+            self.handleTones = handleTones
             self.trunk = trunk
             self.mode = mode
             self.user = user

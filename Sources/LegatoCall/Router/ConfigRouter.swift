@@ -100,6 +100,7 @@ public final class ConfigRouter: Scenario {
                 if bridge.blindTransfer {
                     BlindTransfer.enable([inbound, outbound], engine: engine, filter: filter, noAnswerTimeout: timeout)
                 }
+                if bridge.handleTones { Self.handleTones(inbound, outbound) }
             }
             return
         }
@@ -116,6 +117,16 @@ public final class ConfigRouter: Scenario {
         Bridge.direct(inbound: inbound, outbound: outbound)
         if bridge.blindTransfer {
             BlindTransfer.enable([inbound, outbound], engine: engine, filter: filter, noAnswerTimeout: options.noAnswerTimeout)
+        }
+        if bridge.handleTones { Self.handleTones(inbound, outbound) }
+    }
+
+    /// `handle_tones`: both legs report digits once the callee answered (the
+    /// telephone-event payload types are known from both SDPs then).
+    private static func handleTones(_ inbound: Call, _ outbound: Call) {
+        outbound.addEventListener(.connected) { [weak inbound, weak outbound] _ in
+            inbound?.handleTones(true)
+            outbound?.handleTones(true)
         }
     }
 }

@@ -24,6 +24,8 @@ struct LegatoConf {
         var action: Action
         /// `blind_transfer: true` on a bridge route.
         var blindTransfer = false
+        /// `handle_tones: true` on a bridge route.
+        var handleTones = false
     }
 
     var address = "127.0.0.1"
@@ -107,6 +109,7 @@ struct LegatoConf {
             case let .bridge(trunk, user):
                 lines += ["    action: bridge", "    trunk: \(trunk)", "    user: \(Self.quoted(user))"]
                 if route.blindTransfer { lines.append("    blind_transfer: true") }
+                if route.handleTones { lines.append("    handle_tones: true") }
             case let .reject(code, reason):
                 lines += ["    action: reject", "    code: \(code)"]
                 if let reason { lines.append("    reason: \(Self.quoted(reason))") }
