@@ -96,7 +96,7 @@ extension Call {
     }
 
     /// The `Signal=` value of an `application/dtmf-relay` body.
-    static func dtmfRelaySignal(_ body: String) -> String? {
+    nonisolated static func dtmfRelaySignal(_ body: String) -> String? {
         for line in body.split(whereSeparator: \.isNewline) {
             let parts = line.split(separator: "=", maxSplits: 1)
             if parts.count == 2, parts[0].trimmingCharacters() .lowercased() == "signal" {
