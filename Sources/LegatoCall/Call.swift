@@ -56,6 +56,8 @@ public final class Call {
     private var connectedAt: ContinuousClock.Instant?
     /// The peer whose re-INVITE this call forwarded and now waits to answer.
     private weak var reinviteOrigin: Call?
+    /// Legato itself re-INVITEd this call (a transfer) and waits for the answer.
+    private var localReinvitePending = false
     /// This call received a re-INVITE and waits for the peer's answer to it.
     private var reinviteAnswerPending = false
     /// The hold state the remote side's latest accepted offer put the call in.
@@ -303,6 +305,14 @@ public final class Call {
         if let bridge = sessionRewriter as? RelayBridge, let leg = bridge.legOf(self) { return (bridge.session, leg) }
         if let mediaAnchor { return (mediaAnchor.session, .a) }
         return nil
+    }
+
+    /// Re-INVITEs the remote side with `body` on Legato's own account (a
+    /// direct-mode transfer gives the transferee the target's SDP); the 2xx
+    /// is ACKed here and goes nowhere else.
+    func reinviteLocally(body: SIPBody?) {
+        localReinvitePending = true
+        leg.reinvite(body: body)
     }
 
     /// Sends an INFO Legato generated (DTMF), whose response goes nowhere.
@@ -674,6 +684,15 @@ public final class Call {
             let origin = reinviteOrigin
             reinviteOrigin = nil
             relayReinviteAnswer(message, to: origin)
+        case .response(let message) where machine.phase == .connected && localReinvitePending:
+            guard message.status >= 200 else { return }
+            localReinvitePending = false
+            if (200..<300).contains(message.status) {
+                leg.ack()
+                if let body = message.body, body.isSDP { remoteSession = body }
+            } else {
+                logger.warning("call.reinvite-refused", metadata: ["sip.status": "\(message.status)"])
+            }
         case .reinvite(let message):
             incomingHeaders = message.customHeaders
             handleReinvite(message)

@@ -212,5 +212,35 @@ extension Integration {
                 try await legato.expectNoCallsLeft()
             }
         }
+
+        @Test("direct mode: the transferee is re-INVITEd with the target's SDP, the transferor released")
+        func directModeReinvitesTheTransferee() async throws {
+            let test = try TestContext()
+            var s = Self.setup(test, targetScenario: "uas-answer.xml", final: "200 OK")
+            s.conf.mediaSection = nil
+            s.transferor.substitutions["<!--PROGRESS"] = ""
+            s.transferor.substitutions["PROGRESS-->"] = ""
+            s.target.extraArguments = []
+            let caller = test.uac("uac-accepts-reinvite.xml")
+            try await withLegato(s.conf, artifacts: test.artifacts) { legato in
+                let targetProcess = try await SippProcess.start(s.target, artifacts: test.artifacts)
+                let transferor = try await SippProcess.start(s.transferor, artifacts: test.artifacts)
+                let callerResult = try await SippProcess.start(caller, artifacts: test.artifacts).finish()
+                let transferorResult = try await transferor.finish(within: .seconds(15))
+                let targetResult = try await targetProcess.finish(within: .seconds(15))
+                expectSuccess(callerResult)
+                expectSuccess(transferorResult)
+                expectSuccess(targetResult)
+                // The target was offered the caller's SDP; the caller got the target's answer in the re-INVITE.
+                let targetInvite = try #require(targetResult.trace.requests("INVITE", .received).first)
+                #expect(targetInvite.body.contains("m=audio \(test.ports.uacMedia) "), "\(targetInvite.body)")
+                let reinvite = try #require(callerResult.trace.requests("INVITE", .received).first)
+                let targetAnswer = try #require(targetResult.trace.responses(to: "INVITE", .sent, code: 200).first)
+                #expect(reinvite.body == targetAnswer.body)
+                #expect(transferorResult.trace.requests("BYE", .received).count == 1)
+                #expect(targetResult.trace.requests("BYE", .received).count == 1)
+                try await legato.expectNoCallsLeft()
+            }
+        }
     }
 }

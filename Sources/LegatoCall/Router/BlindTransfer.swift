@@ -107,7 +107,7 @@ enum BlindTransfer {
                 }
             } else {
                 transferee.pair(with: target, rewriter: nil)
-                transferee.leg.reinvite(body: target.remoteSession)
+                transferee.reinviteLocally(body: target.remoteSession)
                 Bridge.linkEnds(inbound: transferee, outbound: target)
             }
             try? transferor?.notifyBlindTransferSuccess()
