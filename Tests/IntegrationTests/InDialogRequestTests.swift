@@ -41,9 +41,11 @@ extension Integration {
             #expect(back.header("Content-Type") == "application/x-legato-test")
             #expect(back.callID != info.callID, "the legs' dialogs are separate")
             #expect(callee.responses(to: "INFO", .received, code: 200).count == 1, "\(callee)")
+            #expect(caller.requests("MESSAGE", .received).first?.body.contains("hello alice") == true)
+            #expect(callee.responses(to: "MESSAGE", .received, code: 200).count == 1, "\(callee)")
             let events = log.split(whereSeparator: \.isNewline).filter { $0.contains("call.signalling-event") }
             #expect(events.filter { $0.contains("call.event=InfoReceived ") }.count == 2, "\(events)")
-            #expect(events.filter { $0.contains("call.event=MessageReceived ") }.count == 1, "\(events)")
+            #expect(events.filter { $0.contains("call.event=MessageReceived ") }.count == 2, "\(events)")
         }
     }
 }
