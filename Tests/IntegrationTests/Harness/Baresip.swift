@@ -41,6 +41,14 @@ final class Baresip {
             Options(name: "callee", user: calleeUser, sipPort: ports.uas, controlPort: ports.base + 7, rtpPort: ports.uasMedia,
                     toneFile: tone, autoAnswer: true)
         }
+
+        /// A third party (e.g. a transfer target) on the ports the caller and
+        /// callee leave free: SIP on base+16 (TLS +17), ctrl on base+18, RTP
+        /// base+14/+15; auto-answers.
+        static func third(_ ports: PortBlock, tone: String, user: String, name: String = "target") -> Options {
+            Options(name: name, user: user, sipPort: ports.base + 16, controlPort: ports.base + 18, rtpPort: ports.base + 14,
+                    toneFile: tone, autoAnswer: true)
+        }
     }
 
     static let executable = ProcessInfo.processInfo.environment["BARESIP_BIN"] ?? "/usr/bin/baresip"
@@ -148,6 +156,14 @@ final class Baresip {
     func dial(_ uri: String) async throws {
         let response = try await control.command("dial", uri)
         guard response.ok != false else { throw HarnessError("baresip \(options.name): dial \(uri) failed: \(response.raw)") }
+    }
+
+    /// `/transfer uri`: a blind transfer (REFER) of the current call to `uri`.
+    func transfer(to uri: String) async throws {
+        let response = try await control.command("transfer", uri)
+        guard response.ok != false else {
+            throw HarnessError("baresip \(options.name): transfer \(uri) failed: \(response.raw)")
+        }
     }
 
     func waitForEvent(_ type: String, count: Int = 1, timeout: Duration = .seconds(10)) async -> Bool {
