@@ -31,7 +31,8 @@ extension ConfigLoader {
 
     /// `media:` — the default media mode and the relay's address, ports and workers.
     static func readMedia(_ section: MappingReader) -> MediaConfig {
-        section.checkKeys(["mode", "address", "port_min", "port_max", "workers", "rtp_timeout", "rtp_hangup_timeout"])
+        section.checkKeys(["mode", "address", "port_min", "port_max", "workers", "rtp_timeout", "rtp_hangup_timeout",
+                           "allow_relatch"])
         var media = MediaConfig(mode: section.choice("mode", of: MediaMode.allModes) ?? .direct)
         if let address = section.string("address") {
             if IPAddressLiteral.isIPv4(address) || IPAddressLiteral.isIPv6(address) {
@@ -49,6 +50,7 @@ extension ConfigLoader {
         }
         if let workers = section.integer("workers", in: 0...256) { media.workers = workers }
         if let timeout = section.number("rtp_timeout", minimum: 0, inclusive: false) { media.rtpTimeout = timeout }
+        if let relatch = section.bool("allow_relatch") { media.allowRelatch = relatch }
         if let timeout = section.number("rtp_hangup_timeout", minimum: 0, inclusive: true) {
             media.rtpHangupTimeout = timeout
         }

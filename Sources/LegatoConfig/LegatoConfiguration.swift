@@ -134,10 +134,14 @@ public struct MediaConfig: Sendable, Equatable {
     public var rtpTimeout: Double
     /// Seconds without RTP/RTCP from a relayed leg before both legs are hung up; 0 = never.
     public var rtpHangupTimeout: Double
+    /// After a relay leg latched onto a source, follow a new source (e.g. a
+    /// NAT rebinding) instead of dropping its packets. Off by default.
+    public var allowRelatch: Bool
 
     public init(mode: MediaMode = .direct, address: String = "127.0.0.1",
                 portRange: ClosedRange<Int> = 30000...39999, workers: Int = 0,
-                rtpTimeout: Double = 7, rtpHangupTimeout: Double = 60) {
+                rtpTimeout: Double = 7, rtpHangupTimeout: Double = 60, allowRelatch: Bool = false) {
+        self.allowRelatch = allowRelatch
         self.mode = mode
         self.address = address
         self.portRange = portRange

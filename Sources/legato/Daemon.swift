@@ -61,7 +61,8 @@ final class Daemon {
         if let media {
             for (index, listener) in configuration.listeners.enumerated() {
                 engine.anchorSettings[index] = MediaAnchorSettings(pool: media, address: configuration.media.address,
-                                                                   srtp: listener.srtp)
+                                                                   srtp: listener.srtp,
+                                                                   allowRelatch: configuration.media.allowRelatch)
             }
         }
         engine.maxCalls = configuration.signalling.maxCalls

@@ -145,6 +145,49 @@ extension Integration {
             }
         }
 
+        @Test("relay mode: a caller whose source moves is followed only with allow_relatch", arguments: [false, true])
+        func relatchFollowsAMovedSource(allowRelatch: Bool) async throws {
+            let test = try TestContext()
+            let relayLow = test.ports.base + 20_000
+            var conf = test.conf()
+            conf.mediaSection = ["  mode: relay", "  address: 127.0.0.1", "  allow_relatch: \(allowRelatch)",
+                                 "  port_min: \(relayLow)", "  port_max: \(relayLow + 19)"]
+            let first = try UDPSocket(port: test.ports.spare)
+            let moved = try UDPSocket(port: test.ports.uac2Media)
+            var uac = test.uac("uac-relay-media.xml")
+            uac.keys = ["rtp_port": "\(test.ports.spare)"]
+            var uas = test.uas("uas-answer.xml")
+            uas.extraArguments = ["-rtp_echo"]
+            try await withLegato(conf, artifacts: test.artifacts) { legato in
+                let callee = try await SippProcess.start(uas, artifacts: test.artifacts)
+                let caller = try await SippProcess.start(uac, artifacts: test.artifacts)
+                var port: Int?
+                _ = await waitUntil(timeout: .seconds(10)) {
+                    port = caller.trace.responses(to: "INVITE", .received, code: 200).first
+                        .flatMap { Self.audioPort(in: $0.body) }
+                    return port != nil
+                }
+                let legatoPort = try #require(port)
+                let packet = Self.rtpPacket(sequence: 1)
+                try first.send(packet, toPort: legatoPort)
+                #expect(first.receive(timeout: .seconds(2))?.bytes == packet, "the first source latches")
+                // Same caller, new source port, no re-INVITE (a NAT rebinding).
+                let later = Self.rtpPacket(sequence: 2)
+                try moved.send(later, toPort: legatoPort)
+                let atMoved = moved.receive(timeout: .seconds(1))?.bytes
+                if allowRelatch {
+                    #expect(atMoved == later, "re-latching follows the new source")
+                } else {
+                    #expect(atMoved == nil, "a foreign source must be dropped after latching")
+                    try first.send(later, toPort: legatoPort)
+                    #expect(first.receive(timeout: .seconds(2))?.bytes == later, "the latched source still works")
+                }
+                expectSuccess(try await caller.finish())
+                expectSuccess(try await callee.finish(within: .seconds(15)))
+                try await legato.expectNoCallsLeft()
+            }
+        }
+
         /// The port of the first `m=audio` line of an SDP body.
         static func audioPort(in body: String) -> Int? {
             for line in body.split(whereSeparator: \.isNewline) where line.hasPrefix("m=audio ") {

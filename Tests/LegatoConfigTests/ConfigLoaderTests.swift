@@ -20,7 +20,7 @@ private let trunkAndRoute = """
                                                     srtp: .optional)])
         #expect(config.signalling == SignallingConfig(noAnswerTimeout: 60, shutdownGrace: 30, userAgent: "Legato"))
         #expect(config.media == MediaConfig(mode: .relay, address: "127.0.0.1", portRange: 30000...30999, workers: 0,
-                                            rtpTimeout: 7, rtpHangupTimeout: 60))
+                                            rtpTimeout: 7, rtpHangupTimeout: 60, allowRelatch: false))
         #expect(config.trunks == ["local": TrunkConfig(name: "local", uri: "sip:127.0.0.1:5080", transport: .udp,
                                                        headers: HeaderPolicy(allow: ["^X-"], deny: []))])
         #expect(config.routes == [RouteConfig(
@@ -35,6 +35,23 @@ private let trunkAndRoute = """
         #expect(config.routes.first?.action == .bridge(.init(trunk: "local", mode: .relay, blindTransfer: true)))
         let relay = try ConfigLoader.load(path: packageRoot + "/conf/examples/relay.conf")
         #expect(relay.routes.first?.action == .bridge(.init(trunk: "local", mode: .relay, blindTransfer: false)))
+    }
+
+    @Test func allowRelatchIsRead() throws {
+        let config = try ConfigLoader.parse("""
+            listeners:
+              - address: 127.0.0.1
+            media:
+              mode: relay
+              allow_relatch: true
+            trunks:
+              local:
+                uri: sip:127.0.0.1:5080
+            routes:
+              - action: bridge
+                trunk: local
+            """, path: "test.conf")
+        #expect(config.media.allowRelatch)
     }
 
     @Test func blindTransferMustBeABoolean() {

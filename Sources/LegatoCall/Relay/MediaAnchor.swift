@@ -10,8 +10,11 @@ public struct MediaAnchorSettings: Sendable {
     public let pool: MediaWorkerPool
     public let address: String
     public let srtp: SRTPPolicy
+    /// `media.allow_relatch`.
+    public var allowRelatch = false
 
-    public init(pool: MediaWorkerPool, address: String, srtp: SRTPPolicy) {
+    public init(pool: MediaWorkerPool, address: String, srtp: SRTPPolicy, allowRelatch: Bool = false) {
+        self.allowRelatch = allowRelatch
         self.pool = pool
         self.address = address
         self.srtp = srtp
@@ -55,7 +58,7 @@ final class MediaAnchor {
         do {
             session = try await settings.pool.createRelaySession(
                 id: MediaSessionID(nextSessionNumber), address: settings.address,
-                options: RelaySessionOptions(echoA: echo))
+                options: RelaySessionOptions(allowRelatch: settings.allowRelatch, echoA: echo))
         } catch {
             throw .mediaUnavailable(method: method, reason: "\(error)")
         }

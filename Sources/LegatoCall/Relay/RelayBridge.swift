@@ -87,7 +87,7 @@ final class RelayBridge: SessionRewriter {
     /// offer rewritten for leg B, and wires progress, answer and ends.
     static func start(inbound: Call, uri: String, options: CallSIPOptions, engine: CallEngine,
                       media: MediaWorkerPool, address: String, policies: Policies, watchdog: WatchdogSettings,
-                      onBridged: @escaping @SIPActor (Call, Call) -> Void = { _, _ in }) {
+                      allowRelatch: Bool = false, onBridged: @escaping @SIPActor (Call, Call) -> Void = { _, _ in }) {
         guard let body = inbound.remoteSession, body.isSDP, let offer = try? SDPParser.parse(body.text),
               let first = offer.media.first else {
             inbound.refuse(code: 488, reason: "Relay Needs An SDP Offer",
@@ -109,7 +109,8 @@ final class RelayBridge: SessionRewriter {
         Task { @SIPActor in
             let session: RelaySession
             do {
-                session = try await media.createRelaySession(id: sessionID, address: address)
+                session = try await media.createRelaySession(id: sessionID, address: address,
+                                                             options: RelaySessionOptions(allowRelatch: allowRelatch))
             } catch {
                 inbound.logger.error("relay.no-session", metadata: ["error": "\(error)"])
                 inbound.refuse(code: 503, reason: "No Media Ports")

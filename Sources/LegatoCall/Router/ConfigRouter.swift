@@ -17,12 +17,14 @@ public final class ConfigRouter: Scenario {
     private let mediaAddress: String
     private let watchdog: RelayBridge.WatchdogSettings
     private let listenerSRTP: [SRTPPolicy]
+    private let allowRelatch: Bool
 
     /// Compiles the configuration's routes and header policies. `media` runs
     /// relay-mode routes; without it they are refused with 488.
     public init(configuration: LegatoConfiguration, media: MediaWorkerPool? = nil, logger: Logger) throws {
         self.media = media
         listenerSRTP = configuration.listeners.map(\.srtp)
+        allowRelatch = configuration.media.allowRelatch
         mediaAddress = configuration.media.address
         watchdog = .init(stopAfter: configuration.media.rtpTimeout, hangupAfter: configuration.media.rtpHangupTimeout)
         table = try RouteTable(configuration.routes)
@@ -96,7 +98,8 @@ public final class ConfigRouter: Scenario {
             inbound.relayHeaderFilter = filter
             let timeout = options.noAnswerTimeout
             RelayBridge.start(inbound: inbound, uri: uri, options: options, engine: engine, media: media,
-                              address: mediaAddress, policies: policies, watchdog: watchdog) { inbound, outbound in
+                              address: mediaAddress, policies: policies, watchdog: watchdog,
+                              allowRelatch: allowRelatch) { inbound, outbound in
                 if bridge.blindTransfer {
                     BlindTransfer.enable([inbound, outbound], engine: engine, filter: filter, noAnswerTimeout: timeout)
                 }
