@@ -83,12 +83,7 @@ extension Integration {
 
         /// The standard conf (numbers to the callee at `ports.uas`), in `mode`; relay ports base+20000…+19.
         static func conf(_ test: TestContext, mode: String) -> LegatoConf {
-            var conf = test.conf()
-            if mode == "relay" {
-                let relayLow = test.ports.base + 20_000
-                conf.mediaSection = ["  mode: relay", "  address: 127.0.0.1",
-                                     "  port_min: \(relayLow)", "  port_max: \(relayLow + 19)"]
-            }
+            let conf = mode == "relay" ? test.relayConf() : test.conf()
             return conf
         }
 

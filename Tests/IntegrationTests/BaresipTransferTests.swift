@@ -15,10 +15,8 @@ extension Integration {
         @Test("relay mode: B transfers A to C with /transfer; C answers, A and C hear each other, B and every leg are released")
         func relayBlindTransfer() async throws {
             let test = try TestContext()
-            let relayLow = test.ports.base + 20_000
-            var conf = test.conf()
-            conf.mediaSection = ["  mode: relay", "  address: 127.0.0.1",
-                                 "  port_min: \(relayLow)", "  port_max: \(relayLow + 19)"]
+            let relayLow = test.relayLow
+            var conf = test.relayConf()
             for index in conf.routes.indices { conf.routes[index].blindTransfer = true }
 
             let tonePaths = (caller: test.artifacts.path("tone-440.wav"), transferor: test.artifacts.path("tone-1000.wav"),

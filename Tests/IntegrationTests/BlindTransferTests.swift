@@ -19,10 +19,7 @@ extension Integration {
         /// second SIP port that echoes RTP.
         static func setup(_ test: TestContext, targetScenario: String, final: String, referResponse: Int = 202,
                           transferEnabled: Bool = true) -> Setup {
-            let relayLow = test.ports.base + 20_000
-            var conf = test.conf()
-            conf.mediaSection = ["  mode: relay", "  address: 127.0.0.1",
-                                 "  port_min: \(relayLow)", "  port_max: \(relayLow + 19)"]
+            var conf = test.relayConf()
             for index in conf.routes.indices { conf.routes[index].blindTransfer = transferEnabled }
             var caller = test.uac("uac-relay-media.xml")
             caller.keys = ["rtp_port": "\(test.ports.spare)"]
@@ -37,6 +34,27 @@ extension Integration {
             return Setup(conf: conf, caller: caller, transferor: transferor, target: target, targetURI: targetURI)
         }
 
+        /// Once the target answered, sends 3 RTP packets from the caller's media
+        /// socket to Legato's port (from the caller's 200) and counts those the
+        /// target (an RTP echo) sent back unchanged.
+        static func talkToTarget(caller: SippProcess, target: SippProcess, media: UDPSocket) async throws -> Int {
+            var legatoPort: Int?
+            _ = await waitUntil(timeout: .seconds(10)) {
+                legatoPort = caller.trace.responses(to: "INVITE", .received, code: 200).first
+                    .flatMap { RelayMedia.audioPort(in: $0.body) }
+                return legatoPort != nil
+            }
+            _ = await waitUntil(timeout: .seconds(10)) { !target.trace.requests("ACK", .received).isEmpty }
+            guard let legatoPort else { return 0 }
+            var echoed = 0
+            for sequence in 0..<3 {
+                let packet = RelayMedia.rtpPacket(sequence: UInt16(sequence))
+                try media.send(packet, toPort: legatoPort)
+                if media.receive(timeout: .seconds(1))?.bytes == packet { echoed += 1 }
+            }
+            return echoed
+        }
+
         @Test("success: 202, NOTIFY 100 then 200; the target is dialled with Referred-By and the X-header; the caller talks to the target; the transferor is released")
         func transferSucceeds() async throws {
             let test = try TestContext()
@@ -49,24 +67,7 @@ extension Integration {
                 let targetProcess = try await SippProcess.start(s.target, artifacts: test.artifacts)
                 let transferor = try await SippProcess.start(s.transferor, artifacts: test.artifacts)
                 let caller = try await SippProcess.start(s.caller, artifacts: test.artifacts)
-                var legatoPort: Int?
-                _ = await waitUntil(timeout: .seconds(10)) {
-                    legatoPort = caller.trace.responses(to: "INVITE", .received, code: 200).first
-                        .flatMap { RelayMedia.audioPort(in: $0.body) }
-                    return legatoPort != nil
-                }
-                // Wait until the target answered, then talk: the target (an echo) must answer.
-                _ = await waitUntil(timeout: .seconds(10)) {
-                    !targetProcess.trace.requests("ACK", .received).isEmpty
-                }
-                var echoed = 0
-                if let legatoPort {
-                    for sequence in 0..<3 {
-                        let packet = RelayMedia.rtpPacket(sequence: UInt16(sequence))
-                        try media.send(packet, toPort: legatoPort)
-                        if media.receive(timeout: .seconds(1))?.bytes == packet { echoed += 1 }
-                    }
-                }
+                let echoed = try await Self.talkToTarget(caller: caller, target: targetProcess, media: media)
                 #expect(echoed == 3, "the caller's RTP did not come back from the target")
                 let callerResult = try await caller.finish()
                 let transferorResult = try await transferor.finish(within: .seconds(15))
@@ -149,21 +150,7 @@ extension Integration {
                 let targetProcess = try await SippProcess.start(s.target, artifacts: test.artifacts)
                 let transferor = try await SippProcess.start(s.transferor, artifacts: test.artifacts)
                 let caller = try await SippProcess.start(s.caller, artifacts: test.artifacts)
-                var legatoPort: Int?
-                _ = await waitUntil(timeout: .seconds(10)) {
-                    legatoPort = caller.trace.responses(to: "INVITE", .received, code: 200).first
-                        .flatMap { RelayMedia.audioPort(in: $0.body) }
-                    return legatoPort != nil
-                }
-                _ = await waitUntil(timeout: .seconds(10)) { !targetProcess.trace.requests("ACK", .received).isEmpty }
-                var echoed = 0
-                if let legatoPort {
-                    for sequence in 0..<3 {
-                        let packet = RelayMedia.rtpPacket(sequence: UInt16(sequence))
-                        try media.send(packet, toPort: legatoPort)
-                        if media.receive(timeout: .seconds(1))?.bytes == packet { echoed += 1 }
-                    }
-                }
+                let echoed = try await Self.talkToTarget(caller: caller, target: targetProcess, media: media)
                 #expect(echoed == 3, "the caller's RTP did not come back from the target")
                 let callerResult = try await caller.finish()
                 expectSuccess(callerResult)

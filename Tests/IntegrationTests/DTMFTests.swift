@@ -29,10 +29,7 @@ extension Integration {
               arguments: [false, true])
         func rfc4733Digits(handleTones: Bool) async throws {
             let test = try TestContext()
-            let relayLow = test.ports.base + 20_000
-            var conf = test.conf()
-            conf.mediaSection = ["  mode: relay", "  address: 127.0.0.1",
-                                 "  port_min: \(relayLow)", "  port_max: \(relayLow + 19)"]
+            var conf = test.relayConf()
             for index in conf.routes.indices { conf.routes[index].handleTones = handleTones }
             let media = try UDPSocket(port: test.ports.spare)
             var uac = test.uac("uac-relay-media.xml")

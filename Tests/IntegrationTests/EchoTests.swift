@@ -10,10 +10,8 @@ extension Integration {
               arguments: [false, true])
         func echoAnswersWithAnchoredMedia(srtp: Bool) async throws {
             let test = try TestContext()
-            let relayLow = test.ports.base + 20_000
-            var conf = test.conf()
-            conf.mediaSection = ["  mode: direct", "  address: 127.0.0.1",
-                                 "  port_min: \(relayLow)", "  port_max: \(relayLow + 19)"]
+            let relayLow = test.relayLow
+            var conf = test.relayConf(mode: "direct")
             conf.routes.insert(.init(name: "echo", ruriUser: "^echo$", action: .echo), at: 0)
             let caller = try SRTPRelay.side(srtp)
             let media = try UDPSocket(port: test.ports.spare)

@@ -10,12 +10,7 @@ extension Integration {
               arguments: ["direct", "relay"])
         func infoAndMessageAreRelayedBothWays(mode: String) async throws {
             let test = try TestContext()
-            var conf = test.conf()
-            if mode == "relay" {
-                let relayLow = test.ports.base + 20_000
-                conf.mediaSection = ["  mode: relay", "  address: 127.0.0.1",
-                                     "  port_min: \(relayLow)", "  port_max: \(relayLow + 19)"]
-            }
+            let conf = mode == "relay" ? test.relayConf() : test.conf()
             let (result, log) = try await withLegato(conf, artifacts: test.artifacts) { legato in
                 let result = try await test.call(uac: test.uac("uac-info-message.xml"),
                                                  uas: test.uas("uas-info-message.xml"))

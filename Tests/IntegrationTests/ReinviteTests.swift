@@ -39,10 +39,8 @@ extension Integration {
         @Test("relay mode: hold and unhold re-INVITEs are relayed with Legato's SDP, and media follows the caller to a new port")
         func relayHoldUnholdFollowsNewAddress() async throws {
             let test = try TestContext()
-            let relayLow = test.ports.base + 20_000
-            var conf = test.conf()
-            conf.mediaSection = ["  mode: relay", "  address: 127.0.0.1",
-                                 "  port_min: \(relayLow)", "  port_max: \(relayLow + 19)"]
+            let relayLow = test.relayLow
+            let conf = test.relayConf()
             let first = try UDPSocket(port: test.ports.spare)
             let second = try UDPSocket(port: test.ports.uac2Media)
             var uac = test.uac("uac-relay-hold-unhold.xml")

@@ -7,10 +7,8 @@ extension Integration {
         @Test("relay mode: each side sees only Legato's media address, and RTP crosses both ways byte for byte")
         func rtpCrossesTheRelayBothWays() async throws {
             let test = try TestContext()
-            let relayLow = test.ports.base + 20_000
-            var conf = test.conf()
-            conf.mediaSection = ["  mode: relay", "  address: 127.0.0.1",
-                                 "  port_min: \(relayLow)", "  port_max: \(relayLow + 19)"]
+            let relayLow = test.relayLow
+            let conf = test.relayConf()
             let callerMedia = try UDPSocket(port: test.ports.spare)
             var uac = test.uac("uac-relay-media.xml")
             uac.keys = ["rtp_port": "\(test.ports.spare)"]
@@ -70,11 +68,7 @@ extension Integration {
         @Test("relay mode: no RTP after the answer fires RtpStopped, then rtp_hangup_timeout hangs up both legs")
         func silentCallIsHungUpByTheRTPWatchdog() async throws {
             let test = try TestContext()
-            let relayLow = test.ports.base + 20_000
-            var conf = test.conf()
-            conf.mediaSection = ["  mode: relay", "  address: 127.0.0.1",
-                                 "  port_min: \(relayLow)", "  port_max: \(relayLow + 19)",
-                                 "  rtp_timeout: 1", "  rtp_hangup_timeout: 3"]
+            let conf = test.relayConf(extraMedia: ["  rtp_timeout: 1", "  rtp_hangup_timeout: 3"])
             var uac = test.uac("uac-wait-for-bye.xml")
             uac.keys = ["rtp_port": "\(test.ports.spare)"]
             let (caller, callee, log) = try await withLegato(conf, artifacts: test.artifacts) { legato in
@@ -99,10 +93,7 @@ extension Integration {
         @Test("relay mode: rtcp-mux on the caller's leg, separate RTCP on the callee's, RTCP crosses both ways")
         func rtcpMuxOnOneLegOnly() async throws {
             let test = try TestContext()
-            let relayLow = test.ports.base + 20_000
-            var conf = test.conf()
-            conf.mediaSection = ["  mode: relay", "  address: 127.0.0.1",
-                                 "  port_min: \(relayLow)", "  port_max: \(relayLow + 19)"]
+            let conf = test.relayConf()
             let callerMedia = try UDPSocket(port: test.ports.spare)
             let calleeRTP = try UDPSocket(port: test.ports.uac2Media)
             let calleeRTCP = try UDPSocket(port: test.ports.uac2Media + 1)
@@ -148,10 +139,7 @@ extension Integration {
         @Test("relay mode: a caller whose source moves is followed only with allow_relatch", arguments: [false, true])
         func relatchFollowsAMovedSource(allowRelatch: Bool) async throws {
             let test = try TestContext()
-            let relayLow = test.ports.base + 20_000
-            var conf = test.conf()
-            conf.mediaSection = ["  mode: relay", "  address: 127.0.0.1", "  allow_relatch: \(allowRelatch)",
-                                 "  port_min: \(relayLow)", "  port_max: \(relayLow + 19)"]
+            let conf = test.relayConf(extraMedia: ["  allow_relatch: \(allowRelatch)"])
             let first = try UDPSocket(port: test.ports.spare)
             let moved = try UDPSocket(port: test.ports.uac2Media)
             var uac = test.uac("uac-relay-media.xml")

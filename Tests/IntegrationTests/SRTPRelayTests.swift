@@ -69,10 +69,7 @@ extension Integration {
               arguments: [(true, false), (false, true), (true, true)])
         func srtpInterworking(callerSRTP: Bool, calleeSRTP: Bool) async throws {
             let test = try TestContext()
-            let relayLow = test.ports.base + 20_000
-            var conf = test.conf()
-            conf.mediaSection = ["  mode: relay", "  address: 127.0.0.1",
-                                 "  port_min: \(relayLow)", "  port_max: \(relayLow + 19)"]
+            var conf = test.relayConf()
             conf.listenerSRTP = callerSRTP ? "required" : "off"
             conf.trunks[0].srtp = calleeSRTP ? "required" : "off"
             let caller = try Self.side(callerSRTP)
@@ -168,10 +165,7 @@ extension Integration {
         @Test("srtp: required on the listener refuses a plain offer with 488")
         func requiredRefusesPlainOffer() async throws {
             let test = try TestContext()
-            let relayLow = test.ports.base + 20_000
-            var conf = test.conf()
-            conf.mediaSection = ["  mode: relay", "  address: 127.0.0.1",
-                                 "  port_min: \(relayLow)", "  port_max: \(relayLow + 19)"]
+            var conf = test.relayConf()
             conf.listenerSRTP = "required"
             let uac = test.refusedCaller(service: "1000", expecting: 488)
             try await withLegato(conf, artifacts: test.artifacts) { legato in

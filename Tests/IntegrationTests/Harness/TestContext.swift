@@ -18,6 +18,18 @@ struct TestContext {
         .standard(ports, calleeTransport: calleeTransport)
     }
 
+    /// The first of this test's 20 relay media ports (the block's base + 20000).
+    var relayLow: Int { ports.base + 20_000 }
+
+    /// The standard conf with `media.mode` `mode` (relay by default), media on
+    /// 127.0.0.1 at `relayLow`…`relayLow + 19`, and `extraMedia` lines.
+    func relayConf(mode: String = "relay", extraMedia: [String] = []) -> LegatoConf {
+        var conf = conf()
+        conf.mediaSection = ["  mode: \(mode)", "  address: 127.0.0.1"] + extraMedia
+            + ["  port_min: \(relayLow)", "  port_max: \(relayLow + 19)"]
+        return conf
+    }
+
     /// A caller; role "uac2" is a second caller on its own ports.
     func uac(_ scenario: String, service: String = "1000", transport: SippOptions.Transport = .udp,
              role: String = "uac") -> SippOptions {
