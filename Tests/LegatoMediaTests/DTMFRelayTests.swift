@@ -2,7 +2,8 @@ import Testing
 @testable import LegatoMedia
 
 extension MediaSocketTests {
-    /// RFC 4733 detection and generation on live relay sessions (ports 45000–45999).
+    /// RFC 4733 detection and generation on live relay sessions (ports 40000–40699:
+    /// clear of the integration tests' relay ranges, 45000 and up, which may run at the same time).
     @Suite struct DTMFRelayTests {
         let fixtures = RelaySessionTests()
 
@@ -21,7 +22,7 @@ extension MediaSocketTests {
         // MARK: Detection
 
         @Test func consumedDigitsAreReportedOnceAndAudioStillFlows() async throws {
-            let f = try await fixtures.fixture(range: 45000...45099)
+            let f = try await fixtures.fixture(range: 40000...40099)
             defer { f.pool.shutdown() }
             try await f.session.setToneDetection(.a, payloadType: 101, consume: true)
             try f.aRTP.send(rtpPacket(sequence: 1), to: f.session.ports.a.rtp)
@@ -48,7 +49,7 @@ extension MediaSocketTests {
         }
 
         @Test func withoutConsumeEventsAreRelayedUnchangedAndReported() async throws {
-            let f = try await fixtures.fixture(range: 45100...45199)
+            let f = try await fixtures.fixture(range: 40100...40199)
             defer { f.pool.shutdown() }
             try await f.session.setToneDetection(.a, payloadType: 101, consume: false)
             let packets = DTMFDetectorTests.digitPackets(9, timestamp: 160, firstSequence: 1)
@@ -67,7 +68,7 @@ extension MediaSocketTests {
         }
 
         @Test func detectsWhileTheOtherLegHasNoRemote() async throws {
-            let f = try await fixtures.fixture(range: 45200...45299, setRemotes: false)
+            let f = try await fixtures.fixture(range: 40200...40299, setRemotes: false)
             defer { f.pool.shutdown() }
             try await f.session.setToneDetection(.a, payloadType: 96, consume: false)
             let p = telephoneEventPacket(payloadType: 96, sequence: 1, timestamp: 1, marker: true, event: 10, end: false, duration: 160)
@@ -79,7 +80,7 @@ extension MediaSocketTests {
         // MARK: Generation
 
         @Test func generatesTheRFC4733PacketSequence() async throws {
-            let f = try await fixtures.fixture(range: 45300...45399)
+            let f = try await fixtures.fixture(range: 40300...40399)
             defer { f.pool.shutdown() }
             try await f.session.sendDigits(.b, try DTMFDigits("1p2"), payloadType: 101)
             let received = try Self.receive(14, at: f.bRTP)
@@ -106,7 +107,7 @@ extension MediaSocketTests {
         }
 
         @Test func generatedDigitsContinueTheRelayedStream() async throws {
-            let f = try await fixtures.fixture(range: 45400...45499)
+            let f = try await fixtures.fixture(range: 40400...40499)
             defer { f.pool.shutdown() }
             for seq in UInt16(1)...3 {
                 try f.aRTP.send(rtpPacket(sequence: seq), to: f.session.ports.a.rtp)
@@ -142,7 +143,7 @@ extension MediaSocketTests {
         }
 
         @Test func generatedPacketsAreProtectedOnAnSRTPLeg() async throws {
-            let f = try await fixtures.fixture(range: 45500...45599)
+            let f = try await fixtures.fixture(range: 40500...40599)
             defer { f.pool.shutdown() }
             let keys = try RelayLegSRTPTests.legKeys()
             try await f.session.setSRTP(.b, keys)
@@ -164,7 +165,7 @@ extension MediaSocketTests {
         }
 
         @Test func closingTheSessionFreesTheTimer() async throws {
-            let pool = try MediaWorkerPool(workerCount: 1, portRange: 45600...45699)
+            let pool = try MediaWorkerPool(workerCount: 1, portRange: 40600...40699)
             let before = DTMFSender.openTimers.load(ordering: .relaxed)
             let phone = try TestUDPEndpoint()
             let s1 = try await pool.createRelaySession(id: 1, address: "127.0.0.1")
