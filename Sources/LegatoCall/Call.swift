@@ -79,9 +79,18 @@ public final class Call {
     /// The call whose end ends this one (set by the bridge; cleared while
     /// this call's peer is being transferred away).
     weak var linkedPeer: Call?
-    /// Which X-headers of in-dialog requests (INFO, MESSAGE) cross to the
-    /// peer: the route's or trunk's header policy; nil lets every X- header cross.
+    /// Which X-headers of what this call's remote side sends (INFO, MESSAGE,
+    /// responses, BYE) cross to the peer: the route's or trunk's header
+    /// policy for that direction; nil lets every X- header cross.
     var relayHeaderFilter: HeaderFilter?
+    /// The filter the outbound call of a relay bridge gets (set before it exists).
+    var peerHeaderFilter: HeaderFilter?
+
+    /// The X-headers of `headers` that may cross from this call's remote side to the peer.
+    func crossing(_ headers: [SIPHeader]) -> [SIPHeader] {
+        let custom = headers.filter(\.isCustom)
+        return relayHeaderFilter?.filter(custom) ?? custom
+    }
     /// Set by the engine on inbound calls when a media engine runs: what
     /// `answer()`/`startEarlyMedia()` anchor the call's media with.
     var anchorSettings: MediaAnchorSettings?

@@ -24,7 +24,7 @@ extension ConfigLoader {
     /// One listener: `address` (required), `port`, `transports`, `srtp`, and the TLS keys.
     private static func readListener(_ listener: MappingReader) -> ListenerConfig? {
         let tlsKeys = ["tls_certificate", "tls_key", "tls_port"]
-        listener.checkKeys(["address", "port", "transports", "srtp"] + tlsKeys)
+        listener.checkKeys(["address", "port", "transports", "srtp", "custom_data_header"] + tlsKeys)
 
         var address = listener.requiredString("address", "a literal IPv4 or IPv6 address")
         if let text = address, IPAddressLiteral.bytes(text) == nil {
@@ -53,9 +53,12 @@ extension ConfigLoader {
         }
         let port = listener.integer("port", in: 1...65535) ?? (tlsOnly ? tlsPort : 5060)
         let srtp = listener.choice("srtp", of: SRTPPolicy.allCases) ?? .optional
+        let customData = readCustomDataHeader(listener)
         guard let address else { return nil }
-        return ListenerConfig(address: address, port: port, transports: transports,
-                              tlsCertificate: certificate, tlsKey: key, tlsPort: tlsPort, srtp: srtp)
+        var config = ListenerConfig(address: address, port: port, transports: transports,
+                                    tlsCertificate: certificate, tlsKey: key, tlsPort: tlsPort, srtp: srtp)
+        config.customDataHeader = customData
+        return config
     }
 
     /// `transports:` — a non-empty sequence of udp/tcp/tls without repeats; nil if absent or invalid.

@@ -26,7 +26,7 @@ extension ConfigLoader {
 
     /// One trunk: `uri` (required), `transport`, `headers`, `srtp`.
     private static func readTrunk(_ name: String, _ trunk: MappingReader) -> TrunkConfig? {
-        trunk.checkKeys(["uri", "transport", "headers", "srtp"])
+        trunk.checkKeys(["uri", "transport", "headers", "srtp", "custom_data_header"])
         var uri = trunk.requiredString("uri", "e.g. sip:127.0.0.1:5080")
         if let text = uri, let problem = SIPSyntax.uriProblem(text) {
             trunk.report(problem, key: "uri")
@@ -39,14 +39,28 @@ extension ConfigLoader {
         }
         let headers = trunk.mapping("headers").flatMap(readHeaderPolicy) ?? HeaderPolicy()
         let srtp = trunk.choice("srtp", of: SRTPPolicy.allCases) ?? .off
+        let customData = readCustomDataHeader(trunk)
         guard let uri else { return nil }
-        return TrunkConfig(name: name, uri: uri, transport: transport ?? (secure ? .tls : .udp), headers: headers,
-                           srtp: srtp)
+        var config = TrunkConfig(name: name, uri: uri, transport: transport ?? (secure ? .tls : .udp),
+                                 headers: headers, srtp: srtp)
+        config.customDataHeader = customData
+        return config
     }
 
-    /// A `headers:` policy (on a trunk or a bridge route): `allow` and `deny` regex lists.
+    /// `custom_data_header:` — an X- header name (on a listener or a trunk).
+    static func readCustomDataHeader(_ section: MappingReader) -> String? {
+        guard let name = section.string("custom_data_header") else { return nil }
+        guard name.lowercased().hasPrefix("x-"), SIPSyntax.isToken(name) else {
+            section.report("'\(name)' is not an X- header name", key: "custom_data_header")
+            return nil
+        }
+        return name
+    }
+
+    /// A `headers:` policy (on a trunk or a bridge route): `allow` and `deny`
+    /// regex lists, and optionally `from_trunk` with its own for the other direction.
     static func readHeaderPolicy(_ section: MappingReader) -> HeaderPolicy? {
-        section.checkKeys(["allow", "deny"])
+        section.checkKeys(["allow", "deny", "from_trunk"])
         let diagnostics = section.diagnostics
         var policy = HeaderPolicy()
         var valid = true
@@ -57,6 +71,19 @@ extension ConfigLoader {
                 continue
             }
             if key == "allow" { policy.allow = patterns } else { policy.deny = patterns }
+        }
+        if let reverse = section.mapping("from_trunk") {
+            reverse.checkKeys(["allow", "deny"])
+            var rules = HeaderRules()
+            for key in ["allow", "deny"] {
+                guard let node = reverse.value(key) else { continue }
+                guard let patterns = diagnostics.regexList(node, key: reverse.keyPath(key)) else {
+                    valid = false
+                    continue
+                }
+                if key == "allow" { rules.allow = patterns } else { rules.deny = patterns }
+            }
+            policy.fromTrunk = rules
         }
         return valid ? policy : nil
     }

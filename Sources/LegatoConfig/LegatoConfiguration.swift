@@ -49,6 +49,8 @@ public struct ListenerConfig: Sendable, Equatable {
     public var tlsPort: Int
     /// SRTP policy for relayed calls arriving on this listener (default optional).
     public var srtp: SRTPPolicy
+    /// The X- header of inbound INVITEs whose value becomes the call's customData (nil: none).
+    public var customDataHeader: String?
 
     public init(address: String, port: Int = 5060, transports: [SIPTransport] = [.udp, .tcp],
                 tlsCertificate: String? = nil, tlsKey: String? = nil, tlsPort: Int = 5061,
@@ -158,6 +160,22 @@ public struct HeaderPolicy: Sendable, Equatable {
     public var allow: [String]
     /// ... and none of these (default: none). Deny wins over allow.
     public var deny: [String]
+    /// The rules for the other direction (`from_trunk`): X-headers the
+    /// trunk's side sends back (18x/2xx/failure responses, BYE, INFO,
+    /// MESSAGE). nil: `allow`/`deny` apply both ways.
+    public var fromTrunk: HeaderRules?
+
+    public init(allow: [String] = ["^X-"], deny: [String] = [], fromTrunk: HeaderRules? = nil) {
+        self.allow = allow
+        self.deny = deny
+        self.fromTrunk = fromTrunk
+    }
+}
+
+/// Allow/deny patterns for one direction of a `HeaderPolicy`.
+public struct HeaderRules: Sendable, Equatable {
+    public var allow: [String]
+    public var deny: [String]
 
     public init(allow: [String] = ["^X-"], deny: [String] = []) {
         self.allow = allow
@@ -176,6 +194,8 @@ public struct TrunkConfig: Sendable, Equatable {
     public var headers: HeaderPolicy
     /// SRTP policy for relayed calls sent to this trunk (default off: plain RTP).
     public var srtp: SRTPPolicy
+    /// The X- header that carries the call's customData on INVITEs to this trunk (nil: none).
+    public var customDataHeader: String?
 
     public init(name: String, uri: String, transport: SIPTransport = .udp, headers: HeaderPolicy = HeaderPolicy(),
                 srtp: SRTPPolicy = .off) {

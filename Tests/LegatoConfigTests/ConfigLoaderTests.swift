@@ -37,6 +37,46 @@ private let trunkAndRoute = """
         #expect(relay.routes.first?.action == .bridge(.init(trunk: "local", mode: .relay, blindTransfer: false)))
     }
 
+    @Test func headerPolicyFromTrunkAndCustomDataHeaders() throws {
+        let config = try ConfigLoader.parse("""
+            listeners:
+              - address: 127.0.0.1
+                custom_data_header: X-Account
+            trunks:
+              local:
+                uri: sip:127.0.0.1:5080
+                custom_data_header: X-Customer-Data
+                headers:
+                  allow: ["^X-"]
+                  deny: ["^X-Secret"]
+                  from_trunk:
+                    deny: ["^X-Internal"]
+            routes:
+              - action: bridge
+                trunk: local
+            """, path: "test.conf")
+        #expect(config.listeners.first?.customDataHeader == "X-Account")
+        let trunk = try #require(config.trunks["local"])
+        #expect(trunk.customDataHeader == "X-Customer-Data")
+        #expect(trunk.headers == HeaderPolicy(allow: ["^X-"], deny: ["^X-Secret"],
+                                              fromTrunk: HeaderRules(allow: ["^X-"], deny: ["^X-Internal"])))
+        let error = #expect(throws: ConfigErrors.self) {
+            try ConfigLoader.parse("""
+                listeners:
+                  - address: 127.0.0.1
+                    custom_data_header: Subject
+                trunks:
+                  local:
+                    uri: sip:127.0.0.1:5080
+                routes:
+                  - action: bridge
+                    trunk: local
+                """, path: "bad.conf")
+        }
+        #expect(error?.first.key == "listeners[0].custom_data_header")
+        #expect(error?.first.line == 3)
+    }
+
     @Test func allowRelatchIsRead() throws {
         let config = try ConfigLoader.parse("""
             listeners:

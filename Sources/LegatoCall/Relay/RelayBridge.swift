@@ -147,7 +147,7 @@ final class RelayBridge: SessionRewriter {
             }
             bridge.inbound = inbound
             bridge.outbound = outbound
-            outbound.relayHeaderFilter = inbound.relayHeaderFilter
+            outbound.relayHeaderFilter = inbound.peerHeaderFilter
             inbound.pair(with: outbound, rewriter: bridge)
             MediaEventRouter.shared.register(sessionID, inbound: inbound, outbound: outbound)
             bridge.wire(watchdog: watchdog)
@@ -160,18 +160,21 @@ final class RelayBridge: SessionRewriter {
         let session = self.session
         outbound.addEventListener(.ringing) { [weak self] event in
             guard let self, let inbound = self.inbound, let outbound = self.outbound,
-                  case .ringing(_, _, let early) = event else { return }
+                  case .ringing(_, let headers, let early) = event else { return }
+            let crossing = outbound.crossing(headers)
             guard let early, let sdp = try? SDPParser.parse(early.text) else {
-                try? inbound.ring()
+                if (try? inbound.ring(extraHeaders: crossing)) == nil { try? inbound.ring() }
                 return
             }
             guard let answer = try? self.answerInitialOffer(with: sdp) else { return }
-            if (try? inbound.startEarlyMediaAnchored(sdp: answer)) != nil {
+            let started = (try? inbound.startEarlyMediaAnchored(sdp: answer, extraHeaders: crossing)) != nil
+                || (try? inbound.startEarlyMediaAnchored(sdp: answer)) != nil
+            if started {
                 outbound.fireMediaEvent(.audioStarted)
                 inbound.fireMediaEvent(.audioStarted)
             }
         }
-        outbound.addEventListener(.connected) { [weak self] _ in
+        outbound.addEventListener(.connected) { [weak self] event in
             guard let self, let outbound = self.outbound else { return }
             guard let inbound = self.inbound, inbound.state == .alerting else {
                 try? outbound.hangup()
@@ -193,7 +196,9 @@ final class RelayBridge: SessionRewriter {
             }
             do {
                 let wasEarly = inbound.isInEarlyMedia
-                try inbound.answerAnchored(sdp: answer)
+                if (try? inbound.answerAnchored(sdp: answer, extraHeaders: outbound.crossing(event.headers))) == nil {
+                    try inbound.answerAnchored(sdp: answer)
+                }
                 if !wasEarly {
                     outbound.fireMediaEvent(.audioStarted)
                     inbound.fireMediaEvent(.audioStarted)

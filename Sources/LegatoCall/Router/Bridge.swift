@@ -7,21 +7,27 @@ public enum Bridge {
     /// Bridges signalling only, with SDP passed through unchanged (`answerDirect`).
     public static func direct(inbound: Call, outbound: Call) {
         outbound.addEventListener(.ringing) { [weak inbound, weak outbound] event in
-            guard let inbound, let outbound, case .ringing(_, _, let early) = event else { return }
+            guard let inbound, let outbound, case .ringing(_, let headers, let early) = event else { return }
+            let crossing = outbound.crossing(headers)
             if early != nil {
-                try? inbound.startEarlyMediaDirect(peer: outbound)
+                if (try? inbound.startEarlyMediaDirect(peer: outbound, extraHeaders: crossing)) == nil {
+                    try? inbound.startEarlyMediaDirect(peer: outbound)
+                }
             } else {
-                try? inbound.ring()
+                if (try? inbound.ring(extraHeaders: crossing)) == nil { try? inbound.ring() }
             }
         }
-        outbound.addEventListener(.connected) { [weak inbound, weak outbound] _ in
+        outbound.addEventListener(.connected) { [weak inbound, weak outbound] event in
             guard let outbound else { return }
             guard let inbound, inbound.state == .alerting else {
                 try? outbound.hangup()
                 return
             }
             do {
-                try inbound.answerDirect(peer: outbound)
+                let crossing = outbound.crossing(event.headers)
+                if (try? inbound.answerDirect(peer: outbound, extraHeaders: crossing)) == nil {
+                    try inbound.answerDirect(peer: outbound)
+                }
             } catch {
                 inbound.logger.error("bridge.answer-failed", metadata: ["error": "\(error)"])
                 inbound.refuse(code: 500)
@@ -47,21 +53,28 @@ public enum Bridge {
             guard let inbound else { return onEnd() }
             guard inbound.linkedPeer === outbound else { return }
             onEnd()
-            guard inbound.state == .alerting, case .failed(_, let code, let reason) = event else { return }
+            guard inbound.state == .alerting, case .failed(let headers, let code, let reason) = event else { return }
             let mapped = FailureMapping.inbound(forOutbound: code, reason: reason)
-            inbound.refuse(code: mapped.code, reason: mapped.reason)
+            inbound.refuse(code: mapped.code, reason: mapped.reason, headers: outbound?.crossing(headers) ?? [])
         }
-        outbound.addEventListener(.disconnected) { [weak inbound, weak outbound] _ in
+        outbound.addEventListener(.disconnected) { [weak inbound, weak outbound] event in
             guard let inbound else { return onEnd() }
             guard let outbound, inbound.linkedPeer === outbound else { return }
             onEnd()
-            try? inbound.hangup()
+            hangup(inbound, carrying: outbound.crossing(event.headers))
         }
-        inbound.addEventListener(.disconnected) { [weak inbound, weak outbound] _ in
+        inbound.addEventListener(.disconnected) { [weak inbound, weak outbound] event in
             guard let outbound else { return onEnd() }
             guard let inbound, outbound.linkedPeer === inbound else { return }
             onEnd()
-            try? outbound.hangup()
+            hangup(outbound, carrying: inbound.crossing(event.headers))
         }
+    }
+
+    /// Hangs up `call` with the X-headers of the other side's BYE (those the
+    /// policy lets cross); without them if any is not acceptable as an API
+    /// header, so that the hang-up itself never fails.
+    static func hangup(_ call: Call, carrying headers: [SIPHeader]) {
+        if (try? call.hangup(extraHeaders: headers)) == nil { try? call.hangup() }
     }
 }

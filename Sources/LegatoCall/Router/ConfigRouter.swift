@@ -9,8 +9,10 @@ import LegatoSIP
 public final class ConfigRouter: Scenario {
     private let table: RouteTable
     private let trunks: [String: TrunkConfig]
-    private let trunkFilters: [String: HeaderFilter]
-    private let routeFilters: [String: HeaderFilter]
+    /// Header filters per trunk and per route: towards the trunk, and from it.
+    private let trunkFilters: [String: (toTrunk: HeaderFilter, fromTrunk: HeaderFilter)]
+    private let routeFilters: [String: (toTrunk: HeaderFilter, fromTrunk: HeaderFilter)]
+    private let listenerCustomData: [String?]
     private let defaultNoAnswerTimeout: Double
     private let logger: Logger
     private let media: MediaWorkerPool?
@@ -29,13 +31,16 @@ public final class ConfigRouter: Scenario {
         watchdog = .init(stopAfter: configuration.media.rtpTimeout, hangupAfter: configuration.media.rtpHangupTimeout)
         table = try RouteTable(configuration.routes)
         trunks = configuration.trunks
-        trunkFilters = try configuration.trunks.mapValues { try HeaderFilter($0.headers) }
-        var routeFilters: [String: HeaderFilter] = [:]
+        trunkFilters = try configuration.trunks.mapValues {
+            (try HeaderFilter($0.headers), try HeaderFilter.fromTrunk($0.headers))
+        }
+        var routeFilters: [String: (toTrunk: HeaderFilter, fromTrunk: HeaderFilter)] = [:]
         for route in configuration.routes {
             if case .bridge(let bridge) = route.action, let policy = bridge.headers {
-                routeFilters[route.name] = try HeaderFilter(policy)
+                routeFilters[route.name] = (try HeaderFilter(policy), try HeaderFilter.fromTrunk(policy))
             }
         }
+        listenerCustomData = configuration.listeners.map(\.customDataHeader)
         self.routeFilters = routeFilters
         defaultNoAnswerTimeout = configuration.signalling.noAnswerTimeout
         self.logger = logger
@@ -80,12 +85,28 @@ public final class ConfigRouter: Scenario {
         }
         let user = RouteTable.expand(bridge.user, user: alerting.destination, captures: route.captures)
         let uri = URIParts.withTransport(URIParts.replacingUser(in: trunk.uri, with: user), trunk.transport.rawValue)
-        let filter = routeFilters[route.route.name] ?? trunkFilters[bridge.trunk]
-        let headers = filter?.filter(inbound.headers) ?? []
-        let options = CallSIPOptions(
+        let filters = routeFilters[route.route.name] ?? trunkFilters[bridge.trunk]
+        let filter = filters?.toTrunk
+        var headers = filter?.filter(inbound.headers) ?? []
+        // customData: from the listener's configured header, on to the trunk's.
+        if listenerCustomData.indices.contains(alerting.listener), let name = listenerCustomData[alerting.listener],
+           let value = inbound.headers.first(where: { $0.name.lowercased() == name.lowercased() })?.value {
+            do {
+                try inbound.setCustomData(value)
+            } catch {
+                inbound.logger.warning("call.custom-data-ignored", metadata: ["error": "\(error)"])
+            }
+        }
+        if let name = trunk.customDataHeader, let data = inbound.customData() {
+            headers.removeAll { $0.name.lowercased() == name.lowercased() }
+            headers.append(SIPHeader(name: name, value: data))
+        }
+        var options = CallSIPOptions(
             callerid: alerting.callerid, displayName: alerting.displayName.isEmpty ? nil : alerting.displayName,
             headers: headers, offer: inbound.remoteSession, maxForwards: alerting.maxForwards - 1,
             noAnswerTimeout: bridge.noAnswerTimeout ?? defaultNoAnswerTimeout)
+        options.customData = inbound.customData()
+        let reverse = filters?.fromTrunk
         if bridge.mode == .relay {
             guard let media else {
                 inbound.logger.warning("route.relay-unavailable", metadata: ["route": "\(route.route.name)"])
@@ -96,6 +117,7 @@ public final class ConfigRouter: Scenario {
                 a: listenerSRTP.indices.contains(alerting.listener) ? listenerSRTP[alerting.listener] : .optional,
                 b: trunk.srtp)
             inbound.relayHeaderFilter = filter
+            inbound.peerHeaderFilter = reverse
             let timeout = options.noAnswerTimeout
             RelayBridge.start(inbound: inbound, uri: uri, options: options, engine: engine, media: media,
                               address: mediaAddress, policies: policies, watchdog: watchdog,
@@ -116,7 +138,7 @@ public final class ConfigRouter: Scenario {
             return
         }
         inbound.relayHeaderFilter = filter
-        outbound.relayHeaderFilter = filter
+        outbound.relayHeaderFilter = reverse
         Bridge.direct(inbound: inbound, outbound: outbound)
         if bridge.blindTransfer {
             BlindTransfer.enable([inbound, outbound], engine: engine, filter: filter, noAnswerTimeout: options.noAnswerTimeout)

@@ -7,10 +7,22 @@ public struct HeaderFilter: @unchecked Sendable {
     private let allow: [Regex<AnyRegexOutput>]
     private let deny: [Regex<AnyRegexOutput>]
 
-    /// Compiles the policy's patterns (case-insensitive). Throws on a bad pattern.
+    /// Compiles the policy's patterns (case-insensitive) for the direction
+    /// towards the trunk. Throws on a bad pattern.
     public init(_ policy: HeaderPolicy) throws {
-        allow = try policy.allow.map { try Regex($0).ignoresCase() }
-        deny = try policy.deny.map { try Regex($0).ignoresCase() }
+        try self.init(allow: policy.allow, deny: policy.deny)
+    }
+
+    /// The filter for the direction from the trunk: the policy's
+    /// `from_trunk` rules, or the same rules when it has none.
+    public static func fromTrunk(_ policy: HeaderPolicy) throws -> HeaderFilter {
+        guard let rules = policy.fromTrunk else { return try HeaderFilter(policy) }
+        return try HeaderFilter(allow: rules.allow, deny: rules.deny)
+    }
+
+    private init(allow: [String], deny: [String]) throws {
+        self.allow = try allow.map { try Regex($0).ignoresCase() }
+        self.deny = try deny.map { try Regex($0).ignoresCase() }
     }
 
     /// True when `name` may cross: it matches an allow pattern and no deny pattern.

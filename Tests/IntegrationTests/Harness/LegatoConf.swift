@@ -8,6 +8,10 @@ struct LegatoConf {
         var deny: [String] = []
         /// `srtp:` of the trunk (required/optional/off); nil keeps the default.
         var srtp: String? = nil
+        /// `headers.from_trunk.deny` (nil: no `from_trunk` section).
+        var fromTrunkDeny: [String]? = nil
+        /// `custom_data_header:` of the trunk.
+        var customDataHeader: String? = nil
     }
 
     enum Action {
@@ -33,6 +37,8 @@ struct LegatoConf {
     var transports = ["udp", "tcp"]
     /// `srtp:` of the listener (required/optional/off); nil keeps the default.
     var listenerSRTP: String? = nil
+    /// `custom_data_header:` of the listener.
+    var listenerCustomDataHeader: String? = nil
     var noAnswerTimeout: Double = 15
     var shutdownGrace: Double = 5
     /// `signalling.early_media_timeout`; nil keeps the daemon's default (60 s).
@@ -70,7 +76,8 @@ struct LegatoConf {
             "  - address: \(address)",
             "    port: \(port)",
             "    transports: [\(transports.joined(separator: ", "))]",
-        ] + (listenerSRTP.map { ["    srtp: \($0)"] } ?? []) + extraListeners + [
+        ] + (listenerSRTP.map { ["    srtp: \($0)"] } ?? [])
+            + (listenerCustomDataHeader.map { ["    custom_data_header: \($0)"] } ?? []) + extraListeners + [
             "signalling:",
             "  no_answer_timeout: \(Self.number(noAnswerTimeout))",
             "  shutdown_grace: \(Self.number(shutdownGrace))",
@@ -87,11 +94,14 @@ struct LegatoConf {
                 "  \(trunk.name):",
                 "    uri: \(Self.quoted(trunk.uri))",
                 "    transport: \(trunk.transport)",
-            ] + (trunk.srtp.map { ["    srtp: \($0)"] } ?? []) + [
+            ] + (trunk.srtp.map { ["    srtp: \($0)"] } ?? [])
+              + (trunk.customDataHeader.map { ["    custom_data_header: \($0)"] } ?? []) + [
                 "    headers:",
                 "      allow: [\(trunk.allow.map(Self.quoted).joined(separator: ", "))]",
                 "      deny: [\(trunk.deny.map(Self.quoted).joined(separator: ", "))]",
-            ]
+            ] + (trunk.fromTrunkDeny.map {
+                ["      from_trunk:", "        deny: [\($0.map(Self.quoted).joined(separator: ", "))]"]
+            } ?? [])
         }
         lines.append("routes:")
         for route in routes {
