@@ -99,8 +99,8 @@ nua_t *legato_nua_create(su_root_t *root, legato_event_callback callback, void *
                       NUTAG_ENABLEINVITE(1),
                       // INFO and MESSAGE are answered by Legato (with the far
                       // side's response), not automatically by nua.
-                      NUTAG_APPL_METHOD("INVITE, INFO, MESSAGE, REFER"),
-                      SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, MESSAGE, REFER, NOTIFY"),
+                      NUTAG_APPL_METHOD("INVITE, INFO, MESSAGE, REFER, UPDATE"),
+                      SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, MESSAGE, REFER, NOTIFY, UPDATE"),
                       SIPTAG_SUPPORTED_STR(""),
                       NUTAG_SESSION_TIMER(0),
                       // A B2BUA decides itself what a failure means: no automatic
@@ -221,6 +221,18 @@ void legato_nua_notify_refer(nua_handle_t *nh, char const *sipfrag, int terminat
                TAG_END());
 }
 
+void legato_nua_update(nua_handle_t *nh, char const *content_type, char const *body, size_t body_len,
+                       char const *headers) {
+    su_home_t home[1] = { SU_HOME_INIT(home) };
+    sip_payload_t *pl = legato_payload(home, body, body_len);
+    nua_update(nh,
+               TAG_IF(content_type && pl, SIPTAG_CONTENT_TYPE_STR(content_type)),
+               TAG_IF(pl, SIPTAG_PAYLOAD(pl)),
+               TAG_IF(headers && *headers, SIPTAG_HEADER_STR(headers)),
+               TAG_END());
+    su_home_deinit(home);
+}
+
 void legato_nua_info(nua_handle_t *nh, char const *content_type, char const *body, size_t body_len,
                      char const *headers) {
     su_home_t home[1] = { SU_HOME_INIT(home) };
@@ -268,6 +280,8 @@ static legato_event_kind legato_kind(nua_event_t event) {
     case nua_i_message: return LEGATO_EV_I_MESSAGE;
     case nua_r_message: return LEGATO_EV_R_MESSAGE;
     case nua_i_refer: return LEGATO_EV_I_REFER;
+    case nua_i_update: return LEGATO_EV_I_UPDATE;
+    case nua_r_update: return LEGATO_EV_R_UPDATE;
     default: return nua_event_is_incoming_request(event) ? LEGATO_EV_I_OTHER_REQUEST : LEGATO_EV_OTHER;
     }
 }
@@ -341,10 +355,10 @@ static void legato_nua_callback(nua_event_t event, int status, char const *phras
     switch (ev.kind) {
     case LEGATO_EV_I_INVITE: case LEGATO_EV_R_INVITE: case LEGATO_EV_I_ACK:
     case LEGATO_EV_I_CANCEL: case LEGATO_EV_I_BYE:
-    case LEGATO_EV_R_INFO: case LEGATO_EV_R_MESSAGE:
+    case LEGATO_EV_R_INFO: case LEGATO_EV_R_MESSAGE: case LEGATO_EV_R_UPDATE:
         legato_fill_message(home, sip, &ev);
         break;
-    case LEGATO_EV_I_INFO: case LEGATO_EV_I_MESSAGE: case LEGATO_EV_I_REFER: {
+    case LEGATO_EV_I_INFO: case LEGATO_EV_I_MESSAGE: case LEGATO_EV_I_REFER: case LEGATO_EV_I_UPDATE: {
         legato_fill_message(home, sip, &ev);
         // Answered later (after the far side answers): keep the request.
         nua_saved_event_t *saved = malloc(sizeof *saved);

@@ -56,6 +56,8 @@ public final class Call {
     private var connectedAt: ContinuousClock.Instant?
     /// The peer whose re-INVITE this call forwarded and now waits to answer.
     private weak var reinviteOrigin: Call?
+    /// The UPDATE of the peer's remote side this call's leg forwarded and waits to answer.
+    private var updateOrigin: SIPServerRequest?
     /// Legato itself re-INVITEd this call (a transfer) and waits for the answer.
     private var localReinvitePending = false
     /// This call received a re-INVITE and waits for the peer's answer to it.
@@ -536,7 +538,8 @@ public final class Call {
                 mediaAnchor.release()
             }
             // Requests relayed on this leg that will get no answer now.
-            for request in (infoOrigins + messageOrigins).compactMap({ $0 }) { request.respond(481) }
+            for request in (infoOrigins + messageOrigins + [updateOrigin]).compactMap({ $0 }) { request.respond(481) }
+            updateOrigin = nil
             infoOrigins = []
             messageOrigins = []
         }
@@ -658,6 +661,60 @@ public final class Call {
         origin.reinviteAnswered(message, status: status, reason: reason)
     }
 
+    /// An UPDATE from the remote side (RFC 3311): a session refresh without
+    /// body, or a new offer. Relayed to the peer like a re-INVITE (SDP
+    /// rewritten per leg in relay mode) with the peer's answer returned;
+    /// 491 while another offer is pending on either side.
+    private func handleUpdate(_ request: SIPServerRequest) {
+        guard machine.phase == .connected, let peer = reinvitePeer, peer.state == .connected else {
+            request.respond(machine.phase == .connected ? 200 : 481)
+            return
+        }
+        guard !reinviteAnswerPending, reinviteOrigin == nil, updateOrigin == nil,
+              !peer.reinviteAnswerPending, peer.reinviteOrigin == nil, peer.updateOrigin == nil else {
+            request.respond(491)
+            return
+        }
+        var forward = request.message.body
+        if let body = request.message.body, body.isSDP, let rewriter = sessionRewriter {
+            switch rewriter.rewriteOffer(from: self, body: body) {
+            case .forward(let rewritten): forward = rewritten
+            case .refuse(let code, let reason):
+                request.respond(code, reason: reason)
+                return
+            }
+        }
+        if let body = request.message.body, body.isSDP { remoteSession = body }
+        peer.updateOrigin = request
+        logger.info("call.relay-request", metadata: ["sip.method": "UPDATE", "call.peer": "\(peer.id)"])
+        peer.leg.update(body: forward, headers: crossing(request.message.headers))
+    }
+
+    /// The peer side's answer to the UPDATE this leg forwarded.
+    private func relayUpdateAnswer(_ response: SIPMessage) {
+        guard let origin = updateOrigin else { return }
+        updateOrigin = nil
+        var status = response.status
+        var reason = response.reason
+        var body = (200..<300).contains(status) ? response.body : nil
+        let wasOffer = origin.message.body?.isSDP ?? false
+        if (200..<300).contains(status) {
+            if let answer = response.body, answer.isSDP { remoteSession = answer }
+            if wasOffer, let rewriter = sessionRewriter {
+                switch rewriter.rewriteAnswer(from: self, body: response.body) {
+                case .forward(let rewritten): body = rewritten
+                case .refuse(let code, let refusal):
+                    status = code
+                    reason = refusal
+                    body = nil
+                }
+            }
+        } else if wasOffer {
+            sessionRewriter?.offerFailed(to: self)
+        }
+        origin.respond(status, reason: reason, body: body, headers: crossing(response.headers))
+    }
+
     /// Fires ReInviteAccepted/Rejected and, when the accepted offer changed it, OnHold/OffHold.
     private func reinviteAnswered(_ message: SIPMessage, status: Int, reason: String?) {
         let hold = pendingHold
@@ -739,6 +796,11 @@ public final class Call {
         case .refer(let request):
             incomingHeaders = request.message.customHeaders
             handleRefer(request)
+        case .update(let request):
+            incomingHeaders = request.message.customHeaders
+            handleUpdate(request)
+        case .updateResponse(let response):
+            relayUpdateAnswer(response)
         case .infoResponse(let response):
             relayInDialogResponse(response, isInfo: true)
         case .messageResponse(let response):

@@ -91,6 +91,15 @@ public final class SIPLeg {
         (statusLine + "\r\n").withCString { legato_nua_notify_refer(handle, $0, final ? 1 : 0) }
     }
 
+    /// Sends an UPDATE in the dialog (a session modification without re-INVITE, or a refresh without body).
+    public func update(body: SIPBody?, headers: [SIPHeader] = []) {
+        guard let handle else { return }
+        let block: String? = headers.isEmpty ? nil : headers.wireBlock
+        block.withOptionalCString { h in
+            body.withBody { ct, data, len in legato_nua_update(handle, ct, data, len, h) }
+        }
+    }
+
     /// Sends an INFO in the established dialog.
     public func info(body: SIPBody?, headers: [SIPHeader] = []) {
         guard let handle else { return }

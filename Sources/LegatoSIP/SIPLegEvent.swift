@@ -18,6 +18,10 @@ public enum SIPLegEvent {
     /// A REFER in the dialog (RFC 3515); answer it through the request (202
     /// creates the implicit subscription `SIPLeg.notifyRefer` reports on).
     case refer(SIPServerRequest)
+    /// An UPDATE in the dialog (RFC 3311); answer it through the request.
+    case update(SIPServerRequest)
+    /// The final response to the UPDATE this leg sent.
+    case updateResponse(SIPMessage)
     /// The final response to an INFO this leg sent (in the order they were sent).
     case infoResponse(SIPMessage)
     /// The final response to a MESSAGE this leg sent.

@@ -103,6 +103,40 @@ extension Integration {
             }
         }
 
+        @Test("UPDATE (RFC 3311): a hold offer and a refresh without body are relayed, the callee's answers come back",
+              arguments: ["direct", "relay"])
+        func updateIsRelayed(mode: String) async throws {
+            let test = try TestContext()
+            let conf = mode == "relay" ? test.relayConf() : test.conf()
+            let (caller, callee) = try await withLegato(conf, artifacts: test.artifacts) { legato in
+                let result = try await test.call(uac: test.uac("uac-update.xml"), uas: test.uas("uas-answer-updates.xml"))
+                try await legato.expectNoCallsLeft()
+                return result
+            }
+            expectSuccess(caller)
+            expectSuccess(callee)
+            let calleeTrace = try #require(callee?.trace)
+            let updates = calleeTrace.requests("UPDATE", .received)
+            try #require(updates.count == 2, "\(calleeTrace)")
+            #expect(updates[0].body.contains("a=sendonly"))
+            #expect(updates[0].header("X-Update-Tag") == "u2")
+            #expect(updates[1].body.isEmpty, "a refresh carries no body")
+            let answers = caller.trace.responses(to: "UPDATE", .received, code: 200)
+            #expect(answers.count == 2)
+            #expect(answers.first?.body.contains("a=recvonly") == true)
+            let sentOffer = try #require(caller.trace.requests("UPDATE", .sent).first)
+            let invite = try #require(calleeTrace.requests("INVITE", .received).first)
+            if mode == "relay" {
+                // Legato's SDP on each side: the callee's port is Legato's leg B, the caller's answer names leg A.
+                #expect(RelayMedia.audioPort(in: updates[0].body) == RelayMedia.audioPort(in: invite.body))
+                let ok = try #require(caller.trace.responses(to: "INVITE", .received, code: 200).first)
+                #expect(RelayMedia.audioPort(in: answers[0].body) == RelayMedia.audioPort(in: ok.body))
+                #expect(updates[0].body != sentOffer.body)
+            } else {
+                #expect(updates[0].body == sentOffer.body, "direct mode passes the offer unchanged")
+            }
+        }
+
         /// The `o=` session id and version of an SDP body.
         static func origin(in body: String) -> (id: String, version: Int)? {
             guard let line = body.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("o=") }) else { return nil }

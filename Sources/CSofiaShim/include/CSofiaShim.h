@@ -54,6 +54,10 @@ typedef enum legato_event_kind {
     LEGATO_EV_R_MESSAGE,
     /// REFER received (answered by Legato through `saved`).
     LEGATO_EV_I_REFER,
+    /// UPDATE received (answered by Legato through `saved`) and the response
+    /// to one Legato sent.
+    LEGATO_EV_I_UPDATE,
+    LEGATO_EV_R_UPDATE,
 } legato_event_kind;
 
 /// One nua event with the fields Legato reads from its SIP message, as C
@@ -155,6 +159,10 @@ void legato_nua_respond_saved(nua_handle_t *nh, void *saved, int status, char co
 /// (Event: refer, Content-Type: message/sipfrag, RFC 3515); `terminated`
 /// nonzero sends Subscription-State: terminated and ends the subscription.
 void legato_nua_notify_refer(nua_handle_t *nh, char const *sipfrag, int terminated);
+
+/// nua_update in the handle's dialog (RFC 3311), with optional body and extra headers.
+void legato_nua_update(nua_handle_t *nh, char const *content_type, char const *body, size_t body_len,
+                       char const *headers);
 
 /// nua_info / nua_message in the handle's dialog, with body and extra headers.
 void legato_nua_info(nua_handle_t *nh, char const *content_type, char const *body, size_t body_len,
