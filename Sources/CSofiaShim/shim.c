@@ -82,7 +82,7 @@ int legato_root_register_fd(su_root_t *root, int fd, legato_fd_callback cb, void
 
 nua_t *legato_nua_create(su_root_t *root, legato_event_callback callback, void *magic,
                          char const *url, char const *sips_url, char const *cert_dir,
-                         char const *user_agent) {
+                         char const *user_agent, unsigned session_timer, unsigned min_se) {
     // One per agent, alive as long as the process (agents are few and long-lived).
     struct legato_agent *agent = malloc(sizeof *agent);
     if (!agent) return NULL;
@@ -101,8 +101,14 @@ nua_t *legato_nua_create(su_root_t *root, legato_event_callback callback, void *
                       // side's response), not automatically by nua.
                       NUTAG_APPL_METHOD("INVITE, INFO, MESSAGE, REFER, UPDATE"),
                       SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, MESSAGE, REFER, NOTIFY, UPDATE"),
-                      SIPTAG_SUPPORTED_STR(""),
-                      NUTAG_SESSION_TIMER(0),
+                      SIPTAG_SUPPORTED_STR(session_timer ? "timer" : ""),
+                      // RFC 4028 per leg: nua negotiates Session-Expires, refreshes
+                      // with a body-less UPDATE where Legato is the refresher, and
+                      // sends BYE when a remote refresher lets the session expire.
+                      NUTAG_SESSION_TIMER(session_timer),
+                      TAG_IF(session_timer, NUTAG_MIN_SE(min_se)),
+                      TAG_IF(session_timer, NUTAG_SESSION_REFRESHER(nua_any_refresher)),
+                      TAG_IF(session_timer, NUTAG_UPDATE_REFRESH(1)),
                       // A B2BUA decides itself what a failure means: no automatic
                       // redirect following, no retry after 503/Retry-After.
                       NUTAG_AUTO302(0),

@@ -2,7 +2,7 @@ extension ConfigLoader {
     /// `signalling:` — timers and the User-Agent / Server header value.
     static func readSignalling(_ section: MappingReader) -> SignallingConfig {
         section.checkKeys(["no_answer_timeout", "shutdown_grace", "user_agent", "max_calls", "overload_lag_ms",
-                           "early_media_timeout"])
+                           "early_media_timeout", "session_timer", "session_min_se"])
         var signalling = SignallingConfig()
         if let timeout = section.number("no_answer_timeout", minimum: 0, inclusive: false) {
             signalling.noAnswerTimeout = timeout
@@ -12,6 +12,17 @@ extension ConfigLoader {
         }
         if let early = section.number("early_media_timeout", minimum: 0, inclusive: false) {
             signalling.earlyMediaTimeout = early
+        }
+        if let timer = section.integer("session_timer", in: 0...86_400) {
+            if timer != 0 && timer < 90 {
+                section.report("must be 0 (off) or at least 90 seconds (RFC 4028 Min-SE), found \(timer)",
+                               key: "session_timer")
+            } else {
+                signalling.sessionTimer = timer
+            }
+        }
+        if let minSE = section.integer("session_min_se", in: 90...86_400) {
+            signalling.sessionMinSE = minSE
         }
         if let maxCalls = section.integer("max_calls", in: 0...10_000_000) {
             signalling.maxCalls = maxCalls

@@ -102,6 +102,12 @@ public struct SignallingConfig: Sendable, Equatable {
     /// Seconds an inbound call may stay in early media (183 sent) without an
     /// answer before it fails with 408 (VoxEngine's 60 s early-media limit).
     public var earlyMediaTimeout: Double
+    /// RFC 4028 session interval in seconds, per leg (0 = off). Legato
+    /// refreshes (UPDATE without body) on legs where it is the refresher, and
+    /// ends both legs when the remote refresher lets a leg expire.
+    public var sessionTimer: Int = 1800
+    /// RFC 4028 Min-SE: the shortest session interval Legato accepts.
+    public var sessionMinSE: Int = 90
 
     public init(noAnswerTimeout: Double = 60, shutdownGrace: Double = 30, userAgent: String = "Legato",
                 maxCalls: Int = 0, overloadLagMilliseconds: Int = 200, earlyMediaTimeout: Double = 60) {

@@ -38,8 +38,9 @@ public final class SIPEndpoint {
     private var isShutDown = false
 
     /// Binds a listener. `sipsURL` and `certificateDirectory` add a TLS transport.
+    /// `sessionTimer` is the RFC 4028 session interval (0 = off), `minSE` its minimum.
     public init(url: String, address: String, port: Int, sipsURL: String? = nil, certificateDirectory: String? = nil,
-                userAgent: String, logger: Logger) throws {
+                userAgent: String, sessionTimer: Int = 0, minSE: Int = 90, logger: Logger) throws {
         self.url = url
         self.address = address
         self.port = port
@@ -51,7 +52,8 @@ public final class SIPEndpoint {
             sipsURL.withOptionalCString { s in
                 certificateDirectory.withOptionalCString { c in
                     userAgent.withCString { ua in
-                        legato_nua_create(root, sofiaCallback, magic, u, s, c, ua)
+                        legato_nua_create(root, sofiaCallback, magic, u, s, c, ua,
+                                          UInt32(max(0, sessionTimer)), UInt32(max(90, minSE)))
                     }
                 }
             }

@@ -50,7 +50,9 @@ final class Daemon {
             guard let bindURL = url ?? sipsURL else { continue }
             let endpoint = try SIPEndpoint(url: bindURL, address: listener.address, port: listener.port,
                                            sipsURL: url == nil ? nil : sipsURL, certificateDirectory: certDir,
-                                           userAgent: configuration.signalling.userAgent, logger: logger)
+                                           userAgent: configuration.signalling.userAgent,
+                                           sessionTimer: configuration.signalling.sessionTimer,
+                                           minSE: configuration.signalling.sessionMinSE, logger: logger)
             endpoints.append(endpoint)
             listeners.append(.init(endpoint: endpoint, transports: Set(listener.transports.map(\.rawValue)), index: index))
             logger.info("legato.listening", metadata: [

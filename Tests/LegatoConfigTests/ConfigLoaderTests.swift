@@ -77,6 +77,40 @@ private let trunkAndRoute = """
         #expect(error?.first.line == 3)
     }
 
+    @Test func sessionTimerSettings() throws {
+        let config = try ConfigLoader.parse("""
+            listeners:
+              - address: 127.0.0.1
+            signalling:
+              session_timer: 600
+              session_min_se: 120
+            trunks:
+              local:
+                uri: sip:127.0.0.1:5080
+            routes:
+              - action: bridge
+                trunk: local
+            """, path: "test.conf")
+        #expect(config.signalling.sessionTimer == 600)
+        #expect(config.signalling.sessionMinSE == 120)
+        let error = #expect(throws: ConfigErrors.self) {
+            try ConfigLoader.parse("""
+                listeners:
+                  - address: 127.0.0.1
+                signalling:
+                  session_timer: 30
+                trunks:
+                  local:
+                    uri: sip:127.0.0.1:5080
+                routes:
+                  - action: bridge
+                    trunk: local
+                """, path: "bad.conf")
+        }
+        #expect(error?.first.key == "signalling.session_timer")
+        #expect(error?.first.message.contains("at least 90") == true)
+    }
+
     @Test func allowRelatchIsRead() throws {
         let config = try ConfigLoader.parse("""
             listeners:

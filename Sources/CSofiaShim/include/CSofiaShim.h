@@ -121,9 +121,11 @@ void legato_root_run(su_root_t *root);
 /// no auto-ACK (Legato ACKs so delayed offer can carry the answer), INVITE
 /// handled by the application. `url` binds "sip:" transports, `sips_url`
 /// (may be NULL) a TLS transport using certificates from `cert_dir`.
+/// `session_timer` > 0 turns RFC 4028 session timers on (that interval,
+/// `min_se` the minimum; refresh by UPDATE without body).
 nua_t *legato_nua_create(su_root_t *root, legato_event_callback callback, void *magic,
                          char const *url, char const *sips_url, char const *cert_dir,
-                         char const *user_agent);
+                         char const *user_agent, unsigned session_timer, unsigned min_se);
 
 /// nua_handle for an outbound dialog with the given From and To header values.
 nua_handle_t *legato_nua_handle_create(nua_t *nua, void *hmagic, char const *from, char const *to);
