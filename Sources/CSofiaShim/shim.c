@@ -100,8 +100,11 @@ nua_t *legato_nua_create(su_root_t *root, legato_event_callback callback, void *
                       // INFO and MESSAGE are answered by Legato (with the far
                       // side's response), not automatically by nua.
                       NUTAG_APPL_METHOD("INVITE, INFO, MESSAGE, REFER, UPDATE"),
-                      SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, MESSAGE, REFER, NOTIFY, UPDATE"),
-                      SIPTAG_SUPPORTED_STR(session_timer ? "timer" : ""),
+                      SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, MESSAGE, REFER, NOTIFY, UPDATE, PRACK"),
+                      // 100rel (RFC 3262) is terminated per leg: nua sends 18x
+                      // reliably to a caller that requires or supports it and
+                      // PRACKs a callee's reliable 18x itself.
+                      SIPTAG_SUPPORTED_STR(session_timer ? "timer, 100rel" : "100rel"),
                       // RFC 4028 per leg: nua negotiates Session-Expires, refreshes
                       // with a body-less UPDATE where Legato is the refresher, and
                       // sends BYE when a remote refresher lets the session expire.

@@ -56,10 +56,10 @@ extension Integration {
             uac.timeLimit = .seconds(120)
             let (load, boundAfter, log) = try await withLegato(conf, artifacts: test.artifacts) { legato in
                 let load = try await test.call(uac: uac, uas: uas)
-                try await legato.expectNoCallsLeft()
                 try await Task.sleep(for: .milliseconds(500))
-                // The daemon is still running: every relay socket must be closed by now.
-                let bound = (relayLow...relayHigh).filter { Ports.isBound($0, udp: true) }
+                // The daemon is still running: none of its relay sockets may be left.
+                let bound = await legato.boundUDPPorts(in: relayLow...relayHigh)
+                try await legato.expectNoCallsLeft()
                 return (load, bound, legato.log)
             }
             #expect(load.uac.successfulCalls == 1000, "\(load.uac.finalStatistics)")

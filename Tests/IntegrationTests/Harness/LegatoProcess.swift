@@ -50,6 +50,31 @@ final class LegatoProcess: @unchecked Sendable {
     /// The daemon's stderr so far.
     var log: String { Artifacts.read(logPath) }
     var isRunning: Bool { child.isRunning }
+
+    /// The UDP ports in `range` that the daemon itself has bound now (its
+    /// socket fds matched against /proc/net/udp{,6}); other processes'
+    /// sockets, e.g. ephemeral ports that fall in the range, do not count.
+    func boundUDPPorts(in range: ClosedRange<Int>) async -> [Int] {
+        guard let pid = await child.commandPID() else { return [] }
+        var inodes = Set<Substring>()
+        let fdDirectory = "/proc/\(pid)/fd"
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: fdDirectory)) ?? [] {
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(fdDirectory)/\(entry)"),
+                  target.hasPrefix("socket:[") else { continue }
+            inodes.insert(Substring(target.dropFirst("socket:[".count).dropLast()))
+        }
+        var ports: [Int] = []
+        for table in ["/proc/net/udp", "/proc/net/udp6"] {
+            for line in (readWholeFile(table) ?? "").split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: " ")
+                guard fields.count > 9, let colon = fields[1].lastIndex(of: ":"),
+                      let port = Int(fields[1][fields[1].index(after: colon)...], radix: 16),
+                      range.contains(port), inodes.contains(fields[9]) else { continue }
+                ports.append(port)
+            }
+        }
+        return ports.sorted()
+    }
     var exitStatus: Int32? { child.status }
 
     /// Sends SIGTERM to the daemon (drain: new INVITEs get 503, calls go on up to shutdown_grace).
