@@ -6,7 +6,8 @@ extension ConfigLoader {
         /// Keys only this action takes.
         var keys: [String] {
             switch self {
-            case .bridge: ["trunk", "mode", "user", "headers", "no_answer_timeout", "blind_transfer", "handle_tones"]
+            case .bridge: ["trunk", "mode", "user", "headers", "no_answer_timeout", "blind_transfer", "handle_tones",
+                          "digits_after_answer"]
             case .reject: ["code", "reason"]
             case .echo: []
             }
@@ -98,7 +99,7 @@ extension ConfigLoader {
     }
 
     /// `action: bridge` — `trunk` (required, must exist), `mode`, `user`, `headers`, `no_answer_timeout`,
-    /// `blind_transfer`, `handle_tones`.
+    /// `blind_transfer`, `handle_tones`, `digits_after_answer`.
     private static func readBridge(_ route: MappingReader, match: RouteMatch, media: MediaConfig,
                                    trunks: TrunkTable) -> RouteAction.Bridge? {
         var trunk = route.requiredString("trunk", "the name of a trunk")
@@ -123,9 +124,15 @@ extension ConfigLoader {
         let timeout = route.number("no_answer_timeout", minimum: 0, inclusive: false)
         let blindTransfer = route.bool("blind_transfer") ?? false
         let handleTones = route.bool("handle_tones") ?? false
+        var digits = route.string("digits_after_answer")
+        if let text = digits, let bad = text.firstIndex(where: { !"0123456789*#ABCDabcdpP".contains($0) }) {
+            route.report("'\(text[bad])' at position \(text.distance(from: text.startIndex, to: bad) + 1) is not a DTMF digit "
+                         + "(0-9 * # A-D, p = pause)", key: "digits_after_answer")
+            digits = nil
+        }
         guard let trunk else { return nil }
         return RouteAction.Bridge(trunk: trunk, mode: mode, user: user, headers: headers, noAnswerTimeout: timeout,
-                                  blindTransfer: blindTransfer, handleTones: handleTones)
+                                  blindTransfer: blindTransfer, handleTones: handleTones, digitsAfterAnswer: digits)
     }
 
     /// `action: reject` — `code` (required, 300–699) and `reason`.

@@ -258,9 +258,15 @@ public enum RouteAction: Sendable, Equatable {
         /// `call.tone`) and, on relay legs, removed from the relayed audio
         /// instead of passed through (`handleTones(true)` on both legs).
         public var handleTones: Bool
+        /// DTMF digits sent to the callee once it answers (0-9 * # A-D, `p` =
+        /// 500 ms pause): RFC 4733 on relay legs with telephone-event, else
+        /// SIP INFO `application/dtmf-relay` (like Asterisk Dial's `D` option).
+        public var digitsAfterAnswer: String?
 
         public init(trunk: String, mode: MediaMode, user: String = "${user}", headers: HeaderPolicy? = nil,
-                    noAnswerTimeout: Double? = nil, blindTransfer: Bool = false, handleTones: Bool = false) {
+                    noAnswerTimeout: Double? = nil, blindTransfer: Bool = false, handleTones: Bool = false,
+                    digitsAfterAnswer: String? = nil) {
+            self.digitsAfterAnswer = digitsAfterAnswer
             self.blindTransfer = blindTransfer
             self.handleTones = handleTones
             self.trunk = trunk

@@ -8,7 +8,7 @@ struct BaresipToneAnalysis {
 
     private func tone(_ frequency: Double, seconds: Double = 2) throws -> ToneAudio.Recording {
         let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("legato-tone-\(getpid())-\(Int(frequency)).wav").path
+            .appendingPathComponent("legato-tone-\(getpid())-\(Int(frequency))-\(UUID().uuidString).wav").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try ToneAudio.writeTone(frequency: frequency, seconds: seconds, to: path)
         return try ToneAudio.readWAV(path)

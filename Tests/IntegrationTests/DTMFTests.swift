@@ -80,5 +80,59 @@ extension Integration {
                 #expect(tones.isEmpty)
             }
         }
+
+        @Test("sendDigits on a direct leg: one SIP INFO application/dtmf-relay per digit")
+        func sendDigitsByInfo() async throws {
+            let test = try TestContext()
+            var conf = test.conf()
+            for index in conf.routes.indices { conf.routes[index].digitsAfterAnswer = "12" }
+            var caller = test.uac("uac-relay-media.xml")
+            caller.keys = ["rtp_port": "\(test.ports.spare)"]
+            let (callerResult, callee) = try await withLegato(conf, artifacts: test.artifacts) { legato in
+                let result = try await test.call(uac: caller, uas: test.uas("uas-dtmf-info.xml"))
+                try await legato.expectNoCallsLeft()
+                return result
+            }
+            expectSuccess(callerResult)
+            expectSuccess(callee)
+            let infos = try #require(callee?.trace).requests("INFO", .received)
+            #expect(infos.map { $0.body.contains("Signal=1") } == [true, false])
+            #expect(infos.count == 2)
+        }
+
+        @Test("sendDigits on a relay leg with telephone-event: RFC 4733 events, marker on the first packet, end bit three times")
+        func sendDigitsByRFC4733() async throws {
+            let test = try TestContext()
+            var conf = test.relayConf()
+            for index in conf.routes.indices { conf.routes[index].digitsAfterAnswer = "5" }
+            let calleeMedia = try UDPSocket(port: test.ports.uac2Media)
+            var caller = test.uac("uac-relay-media.xml")
+            caller.keys = ["rtp_port": "\(test.ports.spare)"]
+            var callee = test.uas("uas-answer-media-keys.xml")
+            // The callee's SDP offers PCMU and telephone-event 101.
+            // (the scenario writes "m=audio <port> <proto> 0", so proto carries the extra payload type)
+            callee.keys = ["rtp_port": "\(test.ports.uac2Media)", "proto": "RTP/AVP 101",
+                           "crypto": "a=rtpmap:101 telephone-event/8000"]
+            try await withLegato(conf, artifacts: test.artifacts) { legato in
+                let calleeProcess = try await SippProcess.start(callee, artifacts: test.artifacts)
+                let callerProcess = try await SippProcess.start(caller, artifacts: test.artifacts)
+                let packets = calleeMedia.receiveAll(for: .seconds(2)).map(\.bytes)
+                    .filter { $0.count == 16 && $0[1] & 0x7F == 101 }
+                expectSuccess(try await callerProcess.finish())
+                expectSuccess(try await calleeProcess.finish(within: .seconds(15)))
+                try await legato.expectNoCallsLeft()
+                try #require(packets.count >= 4, "no RFC 4733 packets reached the callee")
+                #expect(packets.allSatisfy { $0[12] == 5 }, "event code of digit 5")
+                #expect(packets[0][1] & 0x80 != 0, "marker bit on the first packet")
+                #expect(packets.dropFirst().allSatisfy { $0[1] & 0x80 == 0 })
+                let timestamps = Set(packets.map { Array($0[4..<8]) })
+                #expect(timestamps.count == 1, "one timestamp for the whole event")
+                let sequences = packets.map { Int($0[2]) << 8 | Int($0[3]) }
+                #expect(zip(sequences, sequences.dropFirst()).allSatisfy { ($1 - $0 + 65536) % 65536 == 1 })
+                let ends = packets.filter { $0[13] & 0x80 != 0 }
+                #expect(ends.count == 3, "end bit on the last three packets")
+                #expect(Set(ends.map { Array($0[14..<16]) }).count == 1, "the end packets repeat one duration")
+            }
+        }
     }
 }

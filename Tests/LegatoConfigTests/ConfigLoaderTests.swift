@@ -111,6 +111,27 @@ private let trunkAndRoute = """
         #expect(error?.first.message.contains("at least 90") == true)
     }
 
+    @Test func digitsAfterAnswerAreDTMFDigits() throws {
+        func conf(_ digits: String) -> String {
+            """
+            listeners:
+              - address: 127.0.0.1
+            trunks:
+              local:
+                uri: sip:127.0.0.1:5080
+            routes:
+              - action: bridge
+                trunk: local
+                digits_after_answer: "\(digits)"
+            """
+        }
+        let config = try ConfigLoader.parse(conf("12p#"), path: "test.conf")
+        #expect(config.routes.first?.action == .bridge(.init(trunk: "local", mode: .direct, digitsAfterAnswer: "12p#")))
+        let error = #expect(throws: ConfigErrors.self) { try ConfigLoader.parse(conf("12x"), path: "bad.conf") }
+        #expect(error?.first.key == "routes[0].digits_after_answer")
+        #expect(error?.first.message.hasPrefix("'x' at position 3") == true)
+    }
+
     @Test func allowRelatchIsRead() throws {
         let config = try ConfigLoader.parse("""
             listeners:

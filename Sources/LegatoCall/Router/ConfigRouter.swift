@@ -126,6 +126,7 @@ public final class ConfigRouter: Scenario {
                     BlindTransfer.enable([inbound, outbound], engine: engine, filter: filter, noAnswerTimeout: timeout)
                 }
                 if bridge.handleTones { Self.handleTones(inbound, outbound) }
+                if let digits = bridge.digitsAfterAnswer { Self.sendDigitsAfterAnswer(digits, to: outbound) }
             }
             return
         }
@@ -144,6 +145,7 @@ public final class ConfigRouter: Scenario {
             BlindTransfer.enable([inbound, outbound], engine: engine, filter: filter, noAnswerTimeout: options.noAnswerTimeout)
         }
         if bridge.handleTones { Self.handleTones(inbound, outbound) }
+        if let digits = bridge.digitsAfterAnswer { Self.sendDigitsAfterAnswer(digits, to: outbound) }
     }
 
     /// `handle_tones`: both legs report digits once the callee answered (the
@@ -152,6 +154,22 @@ public final class ConfigRouter: Scenario {
         outbound.addEventListener(.connected) { [weak inbound, weak outbound] _ in
             inbound?.handleTones(true)
             outbound?.handleTones(true)
+        }
+    }
+
+    /// `digits_after_answer`: DTMF to the callee once it answered.
+    private static func sendDigitsAfterAnswer(_ digits: String, to outbound: Call) {
+        outbound.addEventListener(.connected) { [weak outbound] _ in
+            Task { @SIPActor [weak outbound] in
+                // Let the relay session take the callee's address first.
+                try? await Task.sleep(for: .milliseconds(250))
+                guard let outbound, outbound.state == .connected else { return }
+                do {
+                    try outbound.sendDigits(digits)
+                } catch {
+                    outbound.logger.warning("route.digits-failed", metadata: ["error": "\(error)"])
+                }
+            }
         }
     }
 }

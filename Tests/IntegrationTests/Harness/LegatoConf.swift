@@ -30,6 +30,8 @@ struct LegatoConf {
         var blindTransfer = false
         /// `handle_tones: true` on a bridge route.
         var handleTones = false
+        /// `digits_after_answer:` on a bridge route.
+        var digitsAfterAnswer: String? = nil
     }
 
     var address = "127.0.0.1"
@@ -120,6 +122,7 @@ struct LegatoConf {
                 lines += ["    action: bridge", "    trunk: \(trunk)", "    user: \(Self.quoted(user))"]
                 if route.blindTransfer { lines.append("    blind_transfer: true") }
                 if route.handleTones { lines.append("    handle_tones: true") }
+                if let digits = route.digitsAfterAnswer { lines.append("    digits_after_answer: \(Self.quoted(digits))") }
             case let .reject(code, reason):
                 lines += ["    action: reject", "    code: \(code)"]
                 if let reason { lines.append("    reason: \(Self.quoted(reason))") }
