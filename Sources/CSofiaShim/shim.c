@@ -99,7 +99,7 @@ nua_t *legato_nua_create(su_root_t *root, legato_event_callback callback, void *
                       NUTAG_ENABLEINVITE(1),
                       // INFO and MESSAGE are answered by Legato (with the far
                       // side's response), not automatically by nua.
-                      NUTAG_APPL_METHOD("INVITE, INFO, MESSAGE, REFER, UPDATE"),
+                      NUTAG_APPL_METHOD("INVITE, INFO, MESSAGE, REFER, UPDATE, PRACK"),
                       SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, MESSAGE, REFER, NOTIFY, UPDATE, PRACK"),
                       // 100rel (RFC 3262) is terminated per leg: nua sends 18x
                       // reliably to a caller that requires or supports it and
@@ -230,6 +230,21 @@ void legato_nua_notify_refer(nua_handle_t *nh, char const *sipfrag, int terminat
                TAG_END());
 }
 
+void legato_nua_prack(nua_handle_t *nh, unsigned rseq, unsigned cseq, char const *content_type,
+                      char const *body, size_t body_len, char const *headers) {
+    su_home_t home[1] = { SU_HOME_INIT(home) };
+    char rack[64];
+    snprintf(rack, sizeof rack, "%u %u INVITE", rseq, cseq);
+    sip_payload_t *pl = legato_payload(home, body, body_len);
+    nua_prack(nh,
+              SIPTAG_RACK_STR(rack),
+              TAG_IF(content_type && pl, SIPTAG_CONTENT_TYPE_STR(content_type)),
+              TAG_IF(pl, SIPTAG_PAYLOAD(pl)),
+              TAG_IF(headers && *headers, SIPTAG_HEADER_STR(headers)),
+              TAG_END());
+    su_home_deinit(home);
+}
+
 void legato_nua_update(nua_handle_t *nh, char const *content_type, char const *body, size_t body_len,
                        char const *headers) {
     su_home_t home[1] = { SU_HOME_INIT(home) };
@@ -291,6 +306,8 @@ static legato_event_kind legato_kind(nua_event_t event) {
     case nua_i_refer: return LEGATO_EV_I_REFER;
     case nua_i_update: return LEGATO_EV_I_UPDATE;
     case nua_r_update: return LEGATO_EV_R_UPDATE;
+    case nua_i_prack: return LEGATO_EV_I_PRACK;
+    case nua_r_prack: return LEGATO_EV_R_PRACK;
     default: return nua_event_is_incoming_request(event) ? LEGATO_EV_I_OTHER_REQUEST : LEGATO_EV_OTHER;
     }
 }
@@ -333,6 +350,9 @@ static void legato_fill_message(su_home_t *home, sip_t const *sip, legato_event 
     if (sip->sip_contact) out->contact_uri = legato_url(home, sip->sip_contact->m_url);
     if (sip->sip_user_agent) out->user_agent = sip->sip_user_agent->g_string;
     if (sip->sip_subject) out->subject = sip->sip_subject->g_value;
+    if (sip->sip_rseq) out->rseq = (unsigned)sip->sip_rseq->rs_response;
+    if (sip->sip_cseq) out->cseq = (unsigned)sip->sip_cseq->cs_seq;
+    out->supports_100rel = sip_has_feature(sip->sip_supported, "100rel") || sip_has_feature(sip->sip_require, "100rel");
     if (sip->sip_refer_to) out->refer_to = legato_url(home, sip->sip_refer_to->r_url);
     if (sip->sip_referred_by) out->referred_by = sip_header_as_string(home, (sip_header_t const *)sip->sip_referred_by);
     if (sip->sip_unknown) {
@@ -364,10 +384,11 @@ static void legato_nua_callback(nua_event_t event, int status, char const *phras
     switch (ev.kind) {
     case LEGATO_EV_I_INVITE: case LEGATO_EV_R_INVITE: case LEGATO_EV_I_ACK:
     case LEGATO_EV_I_CANCEL: case LEGATO_EV_I_BYE:
-    case LEGATO_EV_R_INFO: case LEGATO_EV_R_MESSAGE: case LEGATO_EV_R_UPDATE:
+    case LEGATO_EV_R_INFO: case LEGATO_EV_R_MESSAGE: case LEGATO_EV_R_UPDATE: case LEGATO_EV_R_PRACK:
         legato_fill_message(home, sip, &ev);
         break;
-    case LEGATO_EV_I_INFO: case LEGATO_EV_I_MESSAGE: case LEGATO_EV_I_REFER: case LEGATO_EV_I_UPDATE: {
+    case LEGATO_EV_I_INFO: case LEGATO_EV_I_MESSAGE: case LEGATO_EV_I_REFER: case LEGATO_EV_I_UPDATE:
+    case LEGATO_EV_I_PRACK: {
         legato_fill_message(home, sip, &ev);
         // Answered later (after the far side answers): keep the request.
         nua_saved_event_t *saved = malloc(sizeof *saved);

@@ -56,6 +56,15 @@ public final class Call {
     private var connectedAt: ContinuousClock.Instant?
     /// The peer whose re-INVITE this call forwarded and now waits to answer.
     private weak var reinviteOrigin: Call?
+    /// Inbound: the caller's INVITE listed 100rel in Supported or Require.
+    var remoteSupports100rel = false
+    /// Inbound: the next 18x goes out reliably (it relays a reliable 18x of the peer).
+    private var nextProvisionalReliable = false
+    /// Inbound: reliable 18x relayed from the peer, oldest first: the PRACK
+    /// the caller sends for each goes on to the peer (end-to-end PRACK).
+    private var pendingPracks: [(peer: Call, rseq: Int, cseq: Int)] = []
+    /// Outbound: the caller's PRACK this leg forwarded, answered with this leg's response.
+    private var prackOrigin: SIPServerRequest?
     /// The UPDATE of the peer's remote side this call's leg forwarded and waits to answer.
     private var updateOrigin: SIPServerRequest?
     /// Legato itself re-INVITEd this call (a transfer) and waits for the answer.
@@ -495,7 +504,12 @@ public final class Call {
             switch action {
             case .respond(let status):
                 let body = (status == 183 || status / 100 == 2) ? outgoingBody : nil
-                leg.respond(status, reason: outgoingReason, body: body, headers: outgoingHeaders)
+                var headers = outgoingHeaders
+                if status < 200, nextProvisionalReliable {
+                    nextProvisionalReliable = false
+                    headers.append(SIPHeader(name: "Require", value: "100rel"))
+                }
+                leg.respond(status, reason: outgoingReason, body: body, headers: headers)
                 if status == 183 {
                     earlyMediaStarted = body != nil
                     startEarlyMediaTimer()
@@ -538,8 +552,12 @@ public final class Call {
                 mediaAnchor.release()
             }
             // Requests relayed on this leg that will get no answer now.
-            for request in (infoOrigins + messageOrigins + [updateOrigin]).compactMap({ $0 }) { request.respond(481) }
+            for request in (infoOrigins + messageOrigins + [updateOrigin, prackOrigin]).compactMap({ $0 }) {
+                request.respond(481)
+            }
             updateOrigin = nil
+            prackOrigin = nil
+            pendingPracks = []
             infoOrigins = []
             messageOrigins = []
         }
@@ -767,7 +785,20 @@ public final class Call {
             switch message.status {
             case 101..<200:
                 if let body = message.body, body.isSDP { earlyMediaSession = body }
+                let peer = message.rseq > 0 ? linkedPeer : nil
+                let endToEnd = peer.map { $0.incoming && $0.remoteSupports100rel && $0.state == .alerting } ?? false
+                if let peer, endToEnd { peer.nextProvisionalReliable = true }
                 perform(machine.handle(.provisional(status: message.status)))
+                if message.rseq > 0 {
+                    if let peer, endToEnd, !peer.nextProvisionalReliable {
+                        // Relayed reliably: the caller's PRACK will come back through Legato.
+                        peer.pendingPracks.append((self, message.rseq, message.cseq))
+                    } else {
+                        // RFC 3262 terminated on this leg: Legato PRACKs the callee itself.
+                        peer?.nextProvisionalReliable = false
+                        leg.prack(rseq: message.rseq, cseq: message.cseq)
+                    }
+                }
             case 200..<300:
                 if let body = message.body, body.isSDP { remoteSession = body }
                 perform(machine.handle(.success))
@@ -796,6 +827,18 @@ public final class Call {
         case .refer(let request):
             incomingHeaders = request.message.customHeaders
             handleRefer(request)
+        case .prack(let request):
+            if pendingPracks.isEmpty {
+                request.respond(200)
+            } else {
+                let pending = pendingPracks.removeFirst()
+                pending.peer.prackOrigin = request
+                pending.peer.leg.prack(rseq: pending.rseq, cseq: pending.cseq, body: request.message.body,
+                                       headers: crossing(request.message.headers))
+            }
+        case .prackResponse(let response):
+            prackOrigin?.respond(response.status, reason: response.reason, body: response.body)
+            prackOrigin = nil
         case .update(let request):
             incomingHeaders = request.message.customHeaders
             handleUpdate(request)

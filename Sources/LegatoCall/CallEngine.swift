@@ -107,6 +107,7 @@ public final class CallEngine: SIPEndpointDelegate {
                         headers: invite.customHeaders, sipCallID: invite.callID, remoteSession: invite.body,
                         logger: logger)
         call.earlyMediaTimeout = earlyMediaTimeout
+        call.remoteSupports100rel = invite.supports100rel
         let listenerIndex = listeners.first { $0.endpoint === endpoint }?.index ?? 0
         call.anchorSettings = anchorSettings[listenerIndex]
         track(call)

@@ -92,13 +92,13 @@ public final class SIPEndpoint {
     func handle(kind: legato_event_kind, name: String, status: Int, phrase: String, handle nh: OpaquePointer?,
                 message: SIPMessage?, callState: Int32, saved: UnsafeMutableRawPointer? = nil) {
         switch kind {
-        case LEGATO_EV_I_INFO, LEGATO_EV_I_MESSAGE, LEGATO_EV_I_REFER, LEGATO_EV_I_UPDATE:
+        case LEGATO_EV_I_INFO, LEGATO_EV_I_MESSAGE, LEGATO_EV_I_REFER, LEGATO_EV_I_UPDATE, LEGATO_EV_I_PRACK:
             guard let nh else { return }
             guard let leg = legs[nh] else {
                 // Outside any dialog Legato handles: refuse, and drop the handle nua opened for it.
                 // INFO belongs to a dialog (RFC 6086: 481); Legato relays no
                 // out-of-dialog MESSAGE or REFER (403).
-                let status: Int32 = kind == LEGATO_EV_I_INFO || kind == LEGATO_EV_I_UPDATE ? 481 : 403
+                let status: Int32 = kind == LEGATO_EV_I_MESSAGE || kind == LEGATO_EV_I_REFER ? 403 : 481
                 if let saved { legato_nua_respond_saved(nh, saved, status, nil, nil, nil, 0, nil) }
                 legato_nua_handle_destroy(nh)
                 return
@@ -108,10 +108,11 @@ public final class SIPEndpoint {
             case LEGATO_EV_I_INFO: leg.deliver(.info(request))
             case LEGATO_EV_I_MESSAGE: leg.deliver(.message(request))
             case LEGATO_EV_I_UPDATE: leg.deliver(.update(request))
+            case LEGATO_EV_I_PRACK: leg.deliver(.prack(request))
             default: leg.deliver(.refer(request))
             }
             if request.isPending, leg.delegate == nil { request.respond(481) }
-        case LEGATO_EV_R_INFO, LEGATO_EV_R_MESSAGE, LEGATO_EV_R_UPDATE:
+        case LEGATO_EV_R_INFO, LEGATO_EV_R_MESSAGE, LEGATO_EV_R_UPDATE, LEGATO_EV_R_PRACK:
             guard let nh, let leg = legs[nh], status >= 200 else { return }
             var response = message ?? SIPMessage()
             response.status = status
@@ -119,6 +120,7 @@ public final class SIPEndpoint {
             switch kind {
             case LEGATO_EV_R_INFO: leg.deliver(.infoResponse(response))
             case LEGATO_EV_R_MESSAGE: leg.deliver(.messageResponse(response))
+            case LEGATO_EV_R_PRACK: leg.deliver(.prackResponse(response))
             default: leg.deliver(.updateResponse(response))
             }
         case LEGATO_EV_I_INVITE:

@@ -91,6 +91,16 @@ public final class SIPLeg {
         (statusLine + "\r\n").withCString { legato_nua_notify_refer(handle, $0, final ? 1 : 0) }
     }
 
+    /// Acknowledges the reliable provisional response `rseq` to the INVITE
+    /// with CSeq `cseq` (RFC 3262 PRACK), with an optional body.
+    public func prack(rseq: Int, cseq: Int, body: SIPBody? = nil, headers: [SIPHeader] = []) {
+        guard let handle else { return }
+        let block: String? = headers.isEmpty ? nil : headers.wireBlock
+        block.withOptionalCString { h in
+            body.withBody { ct, data, len in legato_nua_prack(handle, UInt32(rseq), UInt32(cseq), ct, data, len, h) }
+        }
+    }
+
     /// Sends an UPDATE in the dialog (a session modification without re-INVITE, or a refresh without body).
     public func update(body: SIPBody?, headers: [SIPHeader] = []) {
         guard let handle else { return }

@@ -20,6 +20,10 @@ public enum SIPLegEvent {
     case refer(SIPServerRequest)
     /// An UPDATE in the dialog (RFC 3311); answer it through the request.
     case update(SIPServerRequest)
+    /// A PRACK (RFC 3262) for a reliable provisional response this leg sent.
+    case prack(SIPServerRequest)
+    /// The final response to the PRACK this leg sent.
+    case prackResponse(SIPMessage)
     /// The final response to the UPDATE this leg sent.
     case updateResponse(SIPMessage)
     /// The final response to an INFO this leg sent (in the order they were sent).

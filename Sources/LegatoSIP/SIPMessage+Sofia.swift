@@ -33,5 +33,8 @@ extension SIPMessage {
             body: body, contactURI: str(ev.contact_uri), headers: headers)
         referTo = str(ev.refer_to)
         referredBy = str(ev.referred_by)
+        rseq = Int(ev.rseq)
+        cseq = Int(ev.cseq)
+        supports100rel = ev.supports_100rel != 0
     }
 }

@@ -29,6 +29,12 @@ public struct SIPMessage: Sendable, Equatable {
     public var referTo: String?
     /// REFER: the Referred-By header value, if the request had one.
     public var referredBy: String?
+    /// RSeq of a reliable provisional response (RFC 3262), 0 when not reliable.
+    public var rseq: Int = 0
+    /// The CSeq number.
+    public var cseq: Int = 0
+    /// Supported or Require lists 100rel.
+    public var supports100rel = false
 
     public init(method: String? = nil, requestURI: String? = nil, requestUser: String? = nil,
                 status: Int = 0, reason: String? = nil,

@@ -58,6 +58,9 @@ typedef enum legato_event_kind {
     /// to one Legato sent.
     LEGATO_EV_I_UPDATE,
     LEGATO_EV_R_UPDATE,
+    /// PRACK received (answered by Legato through `saved`) and the response to one Legato sent.
+    LEGATO_EV_I_PRACK,
+    LEGATO_EV_R_PRACK,
 } legato_event_kind;
 
 /// One nua event with the fields Legato reads from its SIP message, as C
@@ -98,6 +101,11 @@ typedef struct legato_event {
     /// Referred-By header value, when present.
     char const *refer_to;
     char const *referred_by;
+    /// RSeq of a reliable provisional response (0: not reliable), and the CSeq number.
+    unsigned rseq;
+    unsigned cseq;
+    /// The message's Supported or Require lists 100rel.
+    int supports_100rel;
     /// For LEGATO_EV_I_INFO / LEGATO_EV_I_MESSAGE / LEGATO_EV_I_REFER: the saved request, to be
     /// answered exactly once with legato_nua_respond_saved (which frees it).
     void *saved;
@@ -161,6 +169,11 @@ void legato_nua_respond_saved(nua_handle_t *nh, void *saved, int status, char co
 /// (Event: refer, Content-Type: message/sipfrag, RFC 3515); `terminated`
 /// nonzero sends Subscription-State: terminated and ends the subscription.
 void legato_nua_notify_refer(nua_handle_t *nh, char const *sipfrag, int terminated);
+
+/// PRACK for the reliable provisional response `rseq` to the INVITE with
+/// CSeq `cseq` (RFC 3262), with optional body.
+void legato_nua_prack(nua_handle_t *nh, unsigned rseq, unsigned cseq, char const *content_type,
+                      char const *body, size_t body_len, char const *headers);
 
 /// nua_update in the handle's dialog (RFC 3311), with optional body and extra headers.
 void legato_nua_update(nua_handle_t *nh, char const *content_type, char const *body, size_t body_len,
