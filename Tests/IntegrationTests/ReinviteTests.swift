@@ -137,6 +137,26 @@ extension Integration {
             }
         }
 
+        @Test("glare: a re-INVITE from the callee while the caller's is pending gets 491; the pending one completes",
+              arguments: ["direct", "relay"])
+        func glareGets491(mode: String) async throws {
+            let test = try TestContext()
+            let conf = mode == "relay" ? test.relayConf() : test.conf()
+            let (caller, callee) = try await withLegato(conf, artifacts: test.artifacts) { legato in
+                let result = try await test.call(uac: test.uac("uac-reinvite-hold.xml"),
+                                                 uas: test.uas("uas-reinvite-glare.xml"))
+                try await legato.expectNoCallsLeft()
+                return result
+            }
+            expectSuccess(caller)
+            expectSuccess(callee)
+            let calleeTrace = try #require(callee?.trace)
+            #expect(calleeTrace.responses(to: "INVITE", .received, code: 491).count == 1, "\(calleeTrace)")
+            // The callee's re-INVITE never reached the caller.
+            #expect(caller.trace.requests("INVITE", .received).isEmpty)
+            #expect(caller.trace.responses(to: "INVITE", .received, code: 200).count == 2)
+        }
+
         /// The `o=` session id and version of an SDP body.
         static func origin(in body: String) -> (id: String, version: Int)? {
             guard let line = body.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("o=") }) else { return nil }
