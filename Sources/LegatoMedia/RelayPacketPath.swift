@@ -37,6 +37,12 @@ extension RelaySessionCore {
                 from.stats.droppedForeign(stream)
                 continue
             }
+            // A leg re-pointed by signalling (transfer, move) must not latch
+            // back onto the remote it was moved away from.
+            if !remote.latched && remote.isPrevious(batch.source(i)) {
+                from.stats.droppedForeign(stream)
+                continue
+            }
             var length = received
             if let srtp = from.srtp {
                 guard srtp.unprotect(batch.buffer(i), length: &length, stream: stream, stats: &from.stats) else { continue }

@@ -10,19 +10,43 @@ final class RemoteAddress {
     /// True once set from a received packet's source.
     var latched = false
 
-    init() { storage.initialize(to: sockaddr_storage()) }
-    deinit { storage.deallocate() }
+    init() {
+        storage.initialize(to: sockaddr_storage())
+        previous.initialize(to: sockaddr_storage())
+    }
+    deinit {
+        storage.deallocate()
+        previous.deallocate()
+    }
 
     var isSet: Bool { length != 0 }
 
+    /// The remote before the last `set` that changed it: packets still
+    /// arriving from there (a party that just left, e.g. a transferor) must
+    /// not latch the leg back onto it.
+    let previous = UnsafeMutablePointer<sockaddr_storage>.allocate(capacity: 1)
+    var hasPrevious = false
+
     func set(_ address: SocketAddress?) {
         if let address {
+            var incoming = address.storage
+            if isSet, !socketAddressesEqual(storage, &incoming) {
+                previous.pointee = storage.pointee
+                hasPrevious = true
+            }
             storage.pointee = address.storage
             length = address.length
         } else {
             length = 0
         }
         latched = false
+    }
+
+    /// True when `source` is the remote this leg was moved away from (and
+    /// not the one it was moved to).
+    @inline(__always)
+    func isPrevious(_ source: UnsafePointer<sockaddr_storage>) -> Bool {
+        hasPrevious && socketAddressesEqual(source, previous) && !socketAddressesEqual(source, storage)
     }
 
     @inline(__always)

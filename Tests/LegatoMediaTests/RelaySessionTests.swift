@@ -320,15 +320,18 @@ extension MediaSocketTests {
             #expect(try await waitUntil { openSocketCount(inPorts: 42400...42499) == 0 })
         }
 
+        /// Exact port numbers matter here, so the range sits below the kernel's
+        /// ephemeral range (32768–60999), where no other process's socket lands
+        /// by chance, and above the integration tests' SIP ports.
         @Test func skipsPairsThatAreTakenByOthers() async throws {
-            let pool = try MediaWorkerPool(workerCount: 1, portRange: 42500...42505)
+            let pool = try MediaWorkerPool(workerCount: 1, portRange: 31500...31505)
             defer { pool.shutdown() }
             // Someone else holds the first pair's RTP port.
-            let blocker = try UDPSocket.bind(SocketAddress(host: "127.0.0.1", port: 42500))
+            let blocker = try UDPSocket.bind(SocketAddress(host: "127.0.0.1", port: 31500))
             defer { _ = close(blocker) }
             let session = try await pool.createRelaySession(id: 1, address: "127.0.0.1")
-            #expect(session.ports.a.rtp == 42502)
-            #expect(session.ports.b.rtp == 42504)
+            #expect(session.ports.a.rtp == 31502)
+            #expect(session.ports.b.rtp == 31504)
             #expect(pool.allocatedPortPairs == 2)
             await #expect(throws: MediaError.portsExhausted) {
                 _ = try await pool.createRelaySession(id: 2, address: "127.0.0.1")
