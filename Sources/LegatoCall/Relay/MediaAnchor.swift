@@ -37,8 +37,6 @@ final class MediaAnchor {
         self.answer = answer
     }
 
-    private static var nextSessionNumber: UInt64 = 1 << 40
-
     /// Creates the session and Legato's answer to `offer` under `settings`.
     static func create(offer: SIPBody?, settings: MediaAnchorSettings, echo: Bool,
                        method: String) async throws(CallError) -> MediaAnchor {
@@ -53,26 +51,20 @@ final class MediaAnchor {
         } catch {
             throw .offerNotAcceptable(method: method, reason: error.reason)
         }
-        nextSessionNumber += 1
         let session: RelaySession
         do {
             session = try await settings.pool.createRelaySession(
-                id: MediaSessionID(nextSessionNumber), address: settings.address,
+                id: RelaySDP.nextSessionID(), address: settings.address,
                 options: RelaySessionOptions(allowRelatch: settings.allowRelatch, echoA: echo))
         } catch {
             throw .mediaUnavailable(method: method, reason: "\(error)")
         }
-        var addresses: [RelayAddress?] = Array(repeating: nil, count: sdp.media.count)
-        addresses[0] = RelayAddress(address: settings.address, rtpPort: session.ports.a.rtp,
-                                    rtcpPort: session.ports.a.rtcp, cryptos: announcement.cryptos,
-                                    secureProfile: announcement.secureProfile)
-        let text = sdp.rewrittenForRelay(addresses: addresses, origin: settings.address, version: 1,
-                                         sessionID: UInt64.random(in: 1_000_000...9_999_999_999)).text
+        // No rtcp-mux on an anchored leg: RTCP keeps its own port.
+        let answer = RelaySDP.body(from: sdp, address: settings.address, ports: session.ports.a,
+                                   announcement: announcement, rtcpMux: false, offering: false, version: 1,
+                                   sessionID: UInt64.random(in: 1_000_000...9_999_999_999))
         let keys = outcome.keys
-        var remote: (MediaEndpoint, MediaEndpoint)?
-        if first.port > 0, let host = sdp.connectionAddress(of: 0) {
-            remote = (MediaEndpoint(host: host, port: first.port), MediaEndpoint(host: host, port: first.port + 1))
-        }
+        let remote = RelaySDP.remoteEndpoints(of: sdp)
         do {
             try await session.setSRTP(.a, keys)
             if let (rtp, rtcp) = remote { try await session.setRemote(.a, rtp: rtp, rtcp: rtcp) }
@@ -80,7 +72,7 @@ final class MediaAnchor {
             session.release()
             throw .mediaUnavailable(method: method, reason: "\(error)")
         }
-        return MediaAnchor(session: session, answer: SIPBody(contentType: "application/sdp", text: text))
+        return MediaAnchor(session: session, answer: answer)
     }
 
     func release() { session.release() }

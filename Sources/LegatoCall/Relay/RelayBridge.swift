@@ -20,8 +20,6 @@ import LegatoSIP
 /// with port 0. A delayed offer (INVITE without SDP) is refused with 488.
 @SIPActor
 final class RelayBridge: SessionRewriter {
-    private static var nextSessionNumber: UInt64 = 0
-
     /// RTP watchdog timeouts in seconds (`media.rtp_timeout`, `media.rtp_hangup_timeout`; 0 = never hang up).
     struct WatchdogSettings: Sendable {
         var stopAfter: Double
@@ -104,8 +102,7 @@ final class RelayBridge: SessionRewriter {
             inbound.refuse(code: 488, reason: error.reason)
             return
         }
-        nextSessionNumber += 1
-        let sessionID = MediaSessionID(nextSessionNumber)
+        let sessionID = RelaySDP.nextSessionID()
         Task { @SIPActor in
             let session: RelaySession
             do {
@@ -337,15 +334,9 @@ final class RelayBridge: SessionRewriter {
     private func sdp(for leg: RelayLeg, from source: SessionDescription,
                      announcement: SRTPNegotiator.Announcement, rtcpMux: Bool, offering: Bool = false) -> SIPBody {
         self[leg].version += 1
-        var addresses: [RelayAddress?] = Array(repeating: nil, count: source.media.count)
-        let ports = session.ports[leg]
-        addresses[0] = RelayAddress(address: address, rtpPort: ports.rtp,
-                                    rtcpPort: rtcpMux && !offering ? nil : ports.rtcp,
-                                    cryptos: announcement.cryptos, secureProfile: announcement.secureProfile,
-                                    rtcpMux: rtcpMux)
-        let text = source.rewrittenForRelay(addresses: addresses, origin: address, version: self[leg].version,
-                                            sessionID: self[leg].sessionID).text
-        return SIPBody(contentType: "application/sdp", text: text)
+        return RelaySDP.body(from: source, address: address, ports: session.ports[leg], announcement: announcement,
+                             rtcpMux: rtcpMux, offering: offering, version: self[leg].version,
+                             sessionID: self[leg].sessionID)
     }
 
     /// Points `leg` at the first media section of `sdp` (that leg's remote's
@@ -354,15 +345,7 @@ final class RelayBridge: SessionRewriter {
         let session = self.session
         let keys = outcome.keys
         let muxes = Self.muxes(sdp)
-        let remote: (MediaEndpoint, MediaEndpoint)?
-        if let section = sdp.media.first, section.port > 0, let host = sdp.connectionAddress(of: 0),
-           host != "0.0.0.0", host != "::" {
-            let rtcpPort = section.attributes("rtcp").first.flatMap { Int($0.split(separator: " ").first ?? "") }
-            remote = (MediaEndpoint(host: host, port: section.port),
-                      MediaEndpoint(host: host, port: rtcpPort ?? section.port + 1))
-        } else {
-            remote = nil
-        }
+        let remote = RelaySDP.remoteEndpoints(of: sdp)
         Task {
             do {
                 try await session.setSRTP(leg, keys)

@@ -1,0 +1,44 @@
+import LegatoMedia
+import LegatoSDP
+import LegatoSIP
+
+/// What the relay bridge and an anchored call (`MediaAnchor`) both do with
+/// SDP: number sessions, read where a leg's remote sends from, and write
+/// Legato's SDP for a leg.
+@SIPActor
+enum RelaySDP {
+    private static var lastSessionNumber: UInt64 = 0
+
+    /// A session id unique in this process (bridges and anchored calls share the counter).
+    static func nextSessionID() -> MediaSessionID {
+        lastSessionNumber += 1
+        return MediaSessionID(lastSessionNumber)
+    }
+
+    /// Where the first media section of `sdp` receives RTP and RTCP (`a=rtcp`,
+    /// else RTP + 1); nil for a rejected section or a hold address (0.0.0.0, ::).
+    static func remoteEndpoints(of sdp: SessionDescription) -> (rtp: MediaEndpoint, rtcp: MediaEndpoint)? {
+        guard let section = sdp.media.first, section.port > 0, let host = sdp.connectionAddress(of: 0),
+              host != "0.0.0.0", host != "::" else { return nil }
+        let rtcpPort = section.attributes("rtcp").first.flatMap { Int($0.split(separator: " ").first ?? "") }
+        return (MediaEndpoint(host: host, port: section.port),
+                MediaEndpoint(host: host, port: rtcpPort ?? section.port + 1))
+    }
+
+    /// `source` rewritten to name Legato at `address` and `ports` (first media
+    /// section; the others are rejected), with `announcement`'s crypto lines
+    /// and profile. With `rtcpMux`, `a=rtcp-mux` is written; an answer
+    /// accepting it names no separate RTCP port, an offer keeps one as fallback.
+    static func body(from source: SessionDescription, address: String, ports: RelayLegPorts,
+                     announcement: SRTPNegotiator.Announcement, rtcpMux: Bool, offering: Bool,
+                     version: UInt64, sessionID: UInt64) -> SIPBody {
+        var addresses: [RelayAddress?] = Array(repeating: nil, count: source.media.count)
+        addresses[0] = RelayAddress(address: address, rtpPort: ports.rtp,
+                                    rtcpPort: rtcpMux && !offering ? nil : ports.rtcp,
+                                    cryptos: announcement.cryptos, secureProfile: announcement.secureProfile,
+                                    rtcpMux: rtcpMux)
+        let text = source.rewrittenForRelay(addresses: addresses, origin: address, version: version,
+                                            sessionID: sessionID).text
+        return SIPBody(contentType: "application/sdp", text: text)
+    }
+}
