@@ -296,7 +296,7 @@ public final class Call {
         }
         logger.info("call.relay-request", metadata: ["sip.method": "\(isInfo ? "INFO" : "MESSAGE")",
                                                      "call.peer": "\(peer.id)"])
-        let headers = relayHeaderFilter?.filter(message.customHeaders) ?? message.customHeaders
+        let headers = crossing(message.headers)
         if isInfo {
             peer.infoOrigins.append(request)
             peer.leg.info(body: message.body, headers: headers)
@@ -315,7 +315,7 @@ public final class Call {
             origin = messageOrigins.isEmpty ? nil : messageOrigins.removeFirst()
         }
         guard let request = origin ?? nil else { return }
-        let headers = relayHeaderFilter?.filter(response.customHeaders) ?? response.customHeaders
+        let headers = crossing(response.headers)
         request.respond(response.status, reason: response.reason, body: response.body, headers: headers)
     }
 

@@ -99,8 +99,8 @@ extension Call {
     nonisolated static func dtmfRelaySignal(_ body: String) -> String? {
         for line in body.split(whereSeparator: \.isNewline) {
             let parts = line.split(separator: "=", maxSplits: 1)
-            if parts.count == 2, parts[0].trimmingCharacters() .lowercased() == "signal" {
-                return String(parts[1]).trimmingWhitespace
+            if parts.count == 2, parts[0].trimmingWhitespace.lowercased() == "signal" {
+                return parts[1].trimmingWhitespace
             }
         }
         return nil
@@ -119,8 +119,4 @@ extension Call {
         }
         return nil
     }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters() -> String { String(self).trimmingWhitespace }
 }
