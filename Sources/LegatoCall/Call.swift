@@ -653,30 +653,31 @@ public final class Call {
 
     /// The answer to a re-INVITE this call forwarded: ACK a 2xx, then answer the origin alike.
     private func relayReinviteAnswer(_ message: SIPMessage, to origin: Call?) {
-        var success = (200..<300).contains(message.status)
-        var status = message.status
-        var reason = message.reason
-        var body = success ? message.body : nil
-        if success {
-            leg.ack()
-            if let body = message.body, body.isSDP { remoteSession = body }
-            if let rewriter = sessionRewriter {
-                switch rewriter.rewriteAnswer(from: self, body: message.body) {
-                case .forward(let rewritten): body = rewritten
-                case .refuse(let code, let refusal):
-                    success = false
-                    status = code
-                    reason = refusal
-                    body = nil
-                }
-            }
-        } else {
-            sessionRewriter?.offerFailed(to: self)
-        }
+        if (200..<300).contains(message.status) { leg.ack() }
+        let answer = answerForOfferer(message, rewritten: sessionRewriter != nil)
         guard let origin else { return }
         origin.reinviteAnswerPending = false
-        origin.leg.respond(status, reason: reason, body: body)
-        origin.reinviteAnswered(message, status: status, reason: reason)
+        origin.leg.respond(answer.status, reason: answer.reason, body: answer.body)
+        origin.reinviteAnswered(message, status: answer.status, reason: answer.reason)
+    }
+
+    /// What the offerer of a relayed re-INVITE or UPDATE gets from this
+    /// leg's final response: a 2xx's SDP becomes this call's remote session
+    /// and, when the offer went through the session rewriter, is rewritten for
+    /// the offerer's leg (or refused); a failure tells the rewriter the offer
+    /// failed.
+    private func answerForOfferer(_ response: SIPMessage, rewritten: Bool)
+        -> (status: Int, reason: String?, body: SIPBody?) {
+        guard (200..<300).contains(response.status) else {
+            if rewritten { sessionRewriter?.offerFailed(to: self) }
+            return (response.status, response.reason, nil)
+        }
+        if let body = response.body, body.isSDP { remoteSession = body }
+        guard rewritten, let rewriter = sessionRewriter else { return (response.status, response.reason, response.body) }
+        switch rewriter.rewriteAnswer(from: self, body: response.body) {
+        case .forward(let body): return (response.status, response.reason, body)
+        case .refuse(let code, let reason): return (code, reason, nil)
+        }
     }
 
     /// An UPDATE from the remote side (RFC 3311): a session refresh without
@@ -712,25 +713,9 @@ public final class Call {
     private func relayUpdateAnswer(_ response: SIPMessage) {
         guard let origin = updateOrigin else { return }
         updateOrigin = nil
-        var status = response.status
-        var reason = response.reason
-        var body = (200..<300).contains(status) ? response.body : nil
         let wasOffer = origin.message.body?.isSDP ?? false
-        if (200..<300).contains(status) {
-            if let answer = response.body, answer.isSDP { remoteSession = answer }
-            if wasOffer, let rewriter = sessionRewriter {
-                switch rewriter.rewriteAnswer(from: self, body: response.body) {
-                case .forward(let rewritten): body = rewritten
-                case .refuse(let code, let refusal):
-                    status = code
-                    reason = refusal
-                    body = nil
-                }
-            }
-        } else if wasOffer {
-            sessionRewriter?.offerFailed(to: self)
-        }
-        origin.respond(status, reason: reason, body: body, headers: crossing(response.headers))
+        let answer = answerForOfferer(response, rewritten: wasOffer && sessionRewriter != nil)
+        origin.respond(answer.status, reason: answer.reason, body: answer.body, headers: crossing(response.headers))
     }
 
     /// Fires ReInviteAccepted/Rejected and, when the accepted offer changed it, OnHold/OffHold.
