@@ -82,7 +82,7 @@ int legato_root_register_fd(su_root_t *root, int fd, legato_fd_callback cb, void
 
 nua_t *legato_nua_create(su_root_t *root, legato_event_callback callback, void *magic,
                          char const *url, char const *sips_url, char const *cert_dir,
-                         char const *user_agent, unsigned session_timer, unsigned min_se) {
+                         char const *user_agent) {
     // One per agent, alive as long as the process (agents are few and long-lived).
     struct legato_agent *agent = malloc(sizeof *agent);
     if (!agent) return NULL;
@@ -104,14 +104,16 @@ nua_t *legato_nua_create(su_root_t *root, legato_event_callback callback, void *
                       // 100rel (RFC 3262) is terminated per leg: nua sends 18x
                       // reliably to a caller that requires or supports it and
                       // PRACKs a callee's reliable 18x itself.
-                      SIPTAG_SUPPORTED_STR(session_timer ? "timer, 100rel" : "100rel"),
-                      // RFC 4028 per leg: nua negotiates Session-Expires, refreshes
-                      // with a body-less UPDATE where Legato is the refresher, and
-                      // sends BYE when a remote refresher lets the session expire.
-                      NUTAG_SESSION_TIMER(session_timer),
-                      TAG_IF(session_timer, NUTAG_MIN_SE(min_se)),
-                      TAG_IF(session_timer, NUTAG_SESSION_REFRESHER(nua_any_refresher)),
-                      TAG_IF(session_timer, NUTAG_UPDATE_REFRESH(1)),
+                      SIPTAG_SUPPORTED_STR("100rel"),
+                      // RFC 4028 session timers are Legato's own (LegatoCall's
+                      // SessionTimer), not nua's: nua ends a session with BYE
+                      // when a refresh it sent gets 501 or 405, and refreshes
+                      // where the peer never negotiated timers. Without "timer"
+                      // in Supported nua negotiates nothing and never refreshes;
+                      // Legato writes Session-Expires itself and refreshes with
+                      // an UPDATE sent as a plain request (legato_nua_request),
+                      // whose failure nua does not treat as the session's.
+                      NUTAG_SESSION_TIMER(0),
                       // A B2BUA decides itself what a failure means: no automatic
                       // redirect following, no retry after 503/Retry-After.
                       NUTAG_AUTO302(0),
@@ -257,6 +259,13 @@ void legato_nua_update(nua_handle_t *nh, char const *content_type, char const *b
     su_home_deinit(home);
 }
 
+void legato_nua_request(nua_handle_t *nh, char const *method, char const *headers) {
+    nua_method(nh,
+               NUTAG_METHOD(method),
+               TAG_IF(headers && *headers, SIPTAG_HEADER_STR(headers)),
+               TAG_END());
+}
+
 void legato_nua_info(nua_handle_t *nh, char const *content_type, char const *body, size_t body_len,
                      char const *headers) {
     su_home_t home[1] = { SU_HOME_INIT(home) };
@@ -308,6 +317,7 @@ static legato_event_kind legato_kind(nua_event_t event) {
     case nua_r_update: return LEGATO_EV_R_UPDATE;
     case nua_i_prack: return LEGATO_EV_I_PRACK;
     case nua_r_prack: return LEGATO_EV_R_PRACK;
+    case nua_r_method: return LEGATO_EV_R_REQUEST;
     default: return nua_event_is_incoming_request(event) ? LEGATO_EV_I_OTHER_REQUEST : LEGATO_EV_OTHER;
     }
 }
@@ -319,6 +329,9 @@ static char const *legato_url(su_home_t *home, url_t const *url) {
 // Copies what Legato reads of `sip` into `out`; strings live in `home`.
 static void legato_fill_message(su_home_t *home, sip_t const *sip, legato_event *out) {
     out->max_forwards = -1;
+    out->session_expires = -1;
+    out->min_se = -1;
+    out->allows_update = -1;
     if (!sip) return;
     out->has_message = 1;
     if (sip->sip_request) {
@@ -353,6 +366,14 @@ static void legato_fill_message(su_home_t *home, sip_t const *sip, legato_event 
     if (sip->sip_rseq) out->rseq = (unsigned)sip->sip_rseq->rs_response;
     if (sip->sip_cseq) out->cseq = (unsigned)sip->sip_cseq->cs_seq;
     out->supports_100rel = sip_has_feature(sip->sip_supported, "100rel") || sip_has_feature(sip->sip_require, "100rel");
+    out->session_expires = -1;
+    if (sip->sip_session_expires) {
+        out->session_expires = (long)sip->sip_session_expires->x_delta;
+        out->session_refresher = sip->sip_session_expires->x_refresher;
+    }
+    out->min_se = sip->sip_min_se ? (long)sip->sip_min_se->min_delta : -1;
+    out->supports_timer = sip_has_feature(sip->sip_supported, "timer") || sip_has_feature(sip->sip_require, "timer");
+    out->allows_update = sip->sip_allow ? (sip_is_allowed(sip->sip_allow, sip_method_update, "UPDATE") ? 1 : 0) : -1;
     if (sip->sip_refer_to) out->refer_to = legato_url(home, sip->sip_refer_to->r_url);
     if (sip->sip_referred_by) out->referred_by = sip_header_as_string(home, (sip_header_t const *)sip->sip_referred_by);
     if (sip->sip_unknown) {
@@ -385,6 +406,7 @@ static void legato_nua_callback(nua_event_t event, int status, char const *phras
     case LEGATO_EV_I_INVITE: case LEGATO_EV_R_INVITE: case LEGATO_EV_I_ACK:
     case LEGATO_EV_I_CANCEL: case LEGATO_EV_I_BYE:
     case LEGATO_EV_R_INFO: case LEGATO_EV_R_MESSAGE: case LEGATO_EV_R_UPDATE: case LEGATO_EV_R_PRACK:
+    case LEGATO_EV_R_REQUEST:
         legato_fill_message(home, sip, &ev);
         break;
     case LEGATO_EV_I_INFO: case LEGATO_EV_I_MESSAGE: case LEGATO_EV_I_REFER: case LEGATO_EV_I_UPDATE:

@@ -27,7 +27,7 @@ public final class Call {
     public let clientType = "sip"
     /// The SDP the remote side sent: inbound, the INVITE's offer (nil for a
     /// delayed offer); outbound, the 2xx's SDP.
-    public private(set) var remoteSession: SIPBody?
+    public internal(set) var remoteSession: SIPBody?
     /// The SDP of the last 183 the remote side sent (outbound).
     public private(set) var earlyMediaSession: SIPBody?
 
@@ -116,6 +116,27 @@ public final class Call {
     /// Seconds an inbound call may stay in early media before it fails with 408; nil = no limit.
     var earlyMediaTimeout: Double?
     var onFinished: (@SIPActor (Call) -> Void)?
+    /// RFC 4028 on this leg (`Call+SessionTimer.swift`).
+    var sessionTimer = SessionTimer(policy: .off)
+    var sessionTimerTask: Task<Void, Never>?
+    /// What the inbound INVITE said about session timers.
+    var inviteTimer = SessionTimer.Remote()
+    /// What the re-INVITE being relayed said about session timers.
+    var reinviteTimer = SessionTimer.Remote()
+    /// A refresh re-INVITE Legato sent on this leg waits for its answer.
+    var refreshReinvitePending = false
+    /// The SDP Legato last sent on this leg (a refresh re-INVITE repeats it).
+    var localSession: SIPBody?
+    /// Why the call ended, logged once as `call.ended cause=…`; set before the
+    /// ending input by paths that know better than the input itself.
+    var endCause: String?
+    private var endLogged = false
+
+    /// An offer/answer exchange is under way on this leg (a refresh re-INVITE waits for it).
+    var hasOfferInFlight: Bool {
+        reinviteAnswerPending || reinviteOrigin != nil || localReinvitePending || updateOrigin != nil
+            || refreshReinvitePending
+    }
 
     init(id: String, incoming: Bool, leg: SIPLeg, number: String, callerid: String, displayName: String,
          headers: [SIPHeader], sipCallID: String?, remoteSession: SIPBody?, logger: Logger) {
@@ -469,7 +490,9 @@ public final class Call {
     func place(requestURI: String, maxForwards: Int, offer: SIPBody?, headers: [SIPHeader], noAnswerTimeout: Double?) {
         ackAwaitsAnswer = offer == nil
         self.noAnswerTimeout = noAnswerTimeout
-        leg.invite(requestURI: requestURI, maxForwards: maxForwards, body: offer, headers: headers)
+        localSession = offer
+        leg.invite(requestURI: requestURI, maxForwards: maxForwards, body: offer,
+                   headers: headers + SessionTimer.offerHeaders(sessionTimer.policy))
         startNoAnswerTimer()
     }
 
@@ -479,7 +502,7 @@ public final class Call {
         guard machine.allows(.reject(code: code)) else { return }
         outgoingReason = reason
         outgoingHeaders = headers
-        perform(machine.handle(.reject(code: code)))
+        feed(.reject(code: code))
         outgoingReason = nil
         outgoingHeaders = []
     }
@@ -496,7 +519,34 @@ public final class Call {
         outgoingBody = body
         outgoingReason = reason
         defer { outgoingHeaders = []; outgoingBody = nil; outgoingReason = nil }
+        feed(input)
+    }
+
+    /// Feeds the state machine and performs what it says.
+    func feed(_ input: CallStateMachine.Input) {
+        let wasEnded = machine.phase == .ended
         perform(machine.handle(input))
+        if !wasEnded, machine.phase == .ended { logEnd(after: input) }
+    }
+
+    /// `call.ended cause=…`, once per call.
+    private func logEnd(after input: CallStateMachine.Input) {
+        guard !endLogged else { return }
+        endLogged = true
+        var metadata: Logger.Metadata = [:]
+        let cause: String
+        switch input {
+        case .hangup: cause = "hangup"
+        case .reject(let code): cause = "rejected"; metadata["sip.status"] = "\(code)"
+        case .noAnswerTimeout: cause = "no-answer"
+        case .failure(let status, _): cause = "remote-rejected"; metadata["sip.status"] = "\(status)"
+        case .remoteCancel: cause = "remote-cancel"
+        case .remoteBye: cause = "remote-bye"
+        case .dialogEnded(let status, _): cause = "dialog-ended"; metadata["sip.status"] = "\(status)"
+        default: cause = "ended"
+        }
+        metadata["cause"] = "\(endCause ?? cause)"
+        logger.info("call.ended", metadata: metadata)
     }
 
     private func perform(_ actions: [CallStateMachine.Action]) {
@@ -509,6 +559,8 @@ public final class Call {
                     nextProvisionalReliable = false
                     headers.append(SIPHeader(name: "Require", value: "100rel"))
                 }
+                if status / 100 == 2 { headers += sessionTimerAnswered() }
+                if let body { localSession = body }
                 leg.respond(status, reason: outgoingReason, body: body, headers: headers)
                 if status == 183 {
                     earlyMediaStarted = body != nil
@@ -547,6 +599,8 @@ public final class Call {
         if machine.phase == .ended {
             noAnswerTimer?.cancel()
             noAnswerTimer = nil
+            sessionTimerTask?.cancel()
+            sessionTimerTask = nil
             if let mediaAnchor {
                 MediaEventRouter.shared.unregister(mediaAnchor.session.id)
                 mediaAnchor.release()
@@ -576,6 +630,7 @@ public final class Call {
     private func sendAck(_ body: SIPBody?) {
         guard !ackSent else { return }
         ackSent = true
+        if let body { localSession = body }
         leg.ack(body: body)
     }
 
@@ -623,7 +678,8 @@ public final class Call {
             leg.respond(488)
             return
         }
-        guard !reinviteAnswerPending, reinviteOrigin == nil, !peer.reinviteAnswerPending, peer.reinviteOrigin == nil else {
+        guard !reinviteAnswerPending, reinviteOrigin == nil, !peer.reinviteAnswerPending, peer.reinviteOrigin == nil,
+              !refreshReinvitePending, !peer.refreshReinvitePending else {
             leg.respond(491)
             return
         }
@@ -645,19 +701,27 @@ public final class Call {
             pendingHold = Self.holds(body)
         }
         fireSignalledEvent(.reInviteReceived(headers: message.customHeaders, body: message.body))
+        reinviteTimer = SessionTimer.Remote(message)
         reinviteAnswerPending = true
         peer.reinviteOrigin = self
         logger.info("call.reinvite", metadata: ["call.peer": "\(peer.id)"])
-        peer.leg.reinvite(body: forward)
+        peer.localSession = forward ?? peer.localSession
+        peer.leg.reinvite(body: forward, headers: peer.sessionTimer.requestHeaders)
     }
 
     /// The answer to a re-INVITE this call forwarded: ACK a 2xx, then answer the origin alike.
     private func relayReinviteAnswer(_ message: SIPMessage, to origin: Call?) {
         if (200..<300).contains(message.status) { leg.ack() }
         let answer = answerForOfferer(message, rewritten: sessionRewriter != nil)
+        sessionTimerInput(.localRequestAnswered(status: message.status, response: SessionTimer.Remote(message)))
         guard let origin else { return }
         origin.reinviteAnswerPending = false
-        origin.leg.respond(answer.status, reason: answer.reason, body: answer.body)
+        var headers: [SIPHeader] = []
+        if (200..<300).contains(answer.status) {
+            headers = origin.remoteRefreshed(origin.reinviteTimer)
+            if let body = answer.body { origin.localSession = body }
+        }
+        origin.leg.respond(answer.status, reason: answer.reason, body: answer.body, headers: headers)
         origin.reinviteAnswered(message, status: answer.status, reason: answer.reason)
     }
 
@@ -685,6 +749,11 @@ public final class Call {
     /// rewritten per leg in relay mode) with the peer's answer returned;
     /// 491 while another offer is pending on either side.
     private func handleUpdate(_ request: SIPServerRequest) {
+        if machine.phase == .connected, !(request.message.body?.isSDP ?? false) {
+            // A refresh of this leg's session (RFC 4028): answered here, it concerns no other leg.
+            request.respond(200, headers: remoteRefreshed(SessionTimer.Remote(request.message)))
+            return
+        }
         guard machine.phase == .connected, let peer = reinvitePeer, peer.state == .connected else {
             request.respond(machine.phase == .connected ? 200 : 481)
             return
@@ -706,7 +775,8 @@ public final class Call {
         if let body = request.message.body, body.isSDP { remoteSession = body }
         peer.updateOrigin = request
         logger.info("call.relay-request", metadata: ["sip.method": "UPDATE", "call.peer": "\(peer.id)"])
-        peer.leg.update(body: forward, headers: crossing(request.message.headers))
+        if let forward { peer.localSession = forward }
+        peer.leg.update(body: forward, headers: crossing(request.message.headers) + peer.sessionTimer.requestHeaders)
     }
 
     /// The peer side's answer to the UPDATE this leg forwarded.
@@ -715,7 +785,13 @@ public final class Call {
         updateOrigin = nil
         let wasOffer = origin.message.body?.isSDP ?? false
         let answer = answerForOfferer(response, rewritten: wasOffer && sessionRewriter != nil)
-        origin.respond(answer.status, reason: answer.reason, body: answer.body, headers: crossing(response.headers))
+        sessionTimerInput(.localRequestAnswered(status: response.status, response: SessionTimer.Remote(response)))
+        var headers = crossing(response.headers)
+        if (200..<300).contains(answer.status), let offerer = reinvitePeer {
+            headers += offerer.remoteRefreshed(SessionTimer.Remote(origin.message))
+            if let body = answer.body { offerer.localSession = body }
+        }
+        origin.respond(answer.status, reason: answer.reason, body: answer.body, headers: headers)
     }
 
     /// Fires ReInviteAccepted/Rejected and, when the accepted offer changed it, OnHold/OffHold.
@@ -748,6 +824,9 @@ public final class Call {
 
     fileprivate func handle(_ event: SIPLegEvent) {
         switch event {
+        case .response(let message) where machine.phase == .connected && refreshReinvitePending:
+            guard message.status >= 200 else { return }
+            refreshAnswered(message)
         case .response(let message) where machine.phase == .connected && reinviteOrigin != nil:
             guard message.status >= 200 else { return }
             let origin = reinviteOrigin
@@ -773,7 +852,7 @@ public final class Call {
                 let peer = message.rseq > 0 ? linkedPeer : nil
                 let endToEnd = peer.map { $0.incoming && $0.remoteSupports100rel && $0.state == .alerting } ?? false
                 if let peer, endToEnd { peer.nextProvisionalReliable = true }
-                perform(machine.handle(.provisional(status: message.status)))
+                feed(.provisional(status: message.status))
                 if message.rseq > 0 {
                     if let peer, endToEnd, !peer.nextProvisionalReliable {
                         // Relayed reliably: the caller's PRACK will come back through Legato.
@@ -786,23 +865,24 @@ public final class Call {
                 }
             case 200..<300:
                 if let body = message.body, body.isSDP { remoteSession = body }
-                perform(machine.handle(.success))
+                feed(.success)
+                if machine.phase == .connected { sessionTimerInput(.confirmed(response: SessionTimer.Remote(message))) }
             case 300...:
-                perform(machine.handle(.failure(status: message.status,
-                                                reason: message.reason ?? SIPStatus.defaultReason(message.status))))
+                feed(.failure(status: message.status,
+                                                reason: message.reason ?? SIPStatus.defaultReason(message.status)))
             default:
                 break
             }
         case .ack(let message):
             incomingHeaders = message.customHeaders
             directPeer?.relayAnswer(message.body)
-            perform(machine.handle(.ack))
+            feed(.ack)
         case .cancelled(let message):
             incomingHeaders = message?.customHeaders ?? []
-            perform(machine.handle(.remoteCancel))
+            feed(.remoteCancel)
         case .bye(let message):
             incomingHeaders = message?.customHeaders ?? []
-            perform(machine.handle(.remoteBye))
+            feed(.remoteBye)
         case .info(let request):
             incomingHeaders = request.message.customHeaders
             handleInDialog(request, isInfo: true)
@@ -829,13 +909,15 @@ public final class Call {
             handleUpdate(request)
         case .updateResponse(let response):
             relayUpdateAnswer(response)
+        case .requestResponse(let response):
+            refreshAnswered(response)
         case .infoResponse(let response):
             relayInDialogResponse(response, isInfo: true)
         case .messageResponse(let response):
             relayInDialogResponse(response, isInfo: false)
         case .terminated(let status, let reason):
             incomingHeaders = []
-            perform(machine.handle(.dialogEnded(status: status, reason: reason)))
+            feed(.dialogEnded(status: status, reason: reason))
         }
     }
 }

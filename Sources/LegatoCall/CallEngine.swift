@@ -34,6 +34,8 @@ public final class CallEngine: SIPEndpointDelegate {
     public var earlyMediaTimeout: Double? = 60
     /// Media anchoring for `Call.answer()`, by listener index (empty: no media engine).
     public var anchorSettings: [Int: MediaAnchorSettings] = [:]
+    /// RFC 4028 session timers of every leg (`signalling.session_timer`); off by default.
+    public var sessionTimerPolicy = SessionTimer.Policy.off
     /// When set and overloaded, new INVITEs get 503.
     public var loadMonitor: LoadMonitor?
     private var inboundCount = 0
@@ -85,6 +87,7 @@ public final class CallEngine: SIPEndpointDelegate {
                         callerid: user, displayName: options.displayName ?? "", headers: options.headers,
                         sipCallID: nil, remoteSession: nil, logger: logger)
         if let data = options.customData { try call.setCustomData(data) }
+        call.useSessionTimers(sessionTimerPolicy)
         track(call)
         call.logger.info("call.outbound", metadata: ["call.to": "\(uri)"])
         call.place(requestURI: uri, maxForwards: options.maxForwards, offer: options.offer,
@@ -108,6 +111,8 @@ public final class CallEngine: SIPEndpointDelegate {
                         logger: logger)
         call.earlyMediaTimeout = earlyMediaTimeout
         call.remoteSupports100rel = invite.supports100rel
+        call.useSessionTimers(sessionTimerPolicy)
+        call.inviteTimer = SessionTimer.Remote(invite)
         let listenerIndex = listeners.first { $0.endpoint === endpoint }?.index ?? 0
         call.anchorSettings = anchorSettings[listenerIndex]
         track(call)
@@ -128,6 +133,11 @@ public final class CallEngine: SIPEndpointDelegate {
         if let body = invite.body, !Self.acceptsSessionBody(body.contentType) {
             // RFC 3261 21.4.16: say which body types are understood.
             call.refuse(code: 415, headers: [SIPHeader(name: "Accept", value: "application/sdp")])
+            return
+        }
+        if SessionTimer.isTooSmall(call.inviteTimer, sessionTimerPolicy) {
+            // RFC 4028 §9: ask for at least Legato's minimum.
+            call.refuse(code: 422, headers: [SIPHeader(name: "Min-SE", value: "\(sessionTimerPolicy.minSE)")])
             return
         }
         let maxForwards = invite.maxForwards ?? 70

@@ -38,9 +38,9 @@ public final class SIPEndpoint {
     private var isShutDown = false
 
     /// Binds a listener. `sipsURL` and `certificateDirectory` add a TLS transport.
-    /// `sessionTimer` is the RFC 4028 session interval (0 = off), `minSE` its minimum.
+    /// RFC 4028 session timers are not the endpoint's: `Call` runs them per leg.
     public init(url: String, address: String, port: Int, sipsURL: String? = nil, certificateDirectory: String? = nil,
-                userAgent: String, sessionTimer: Int = 0, minSE: Int = 90, logger: Logger) throws {
+                userAgent: String, logger: Logger) throws {
         self.url = url
         self.address = address
         self.port = port
@@ -52,8 +52,7 @@ public final class SIPEndpoint {
             sipsURL.withOptionalCString { s in
                 certificateDirectory.withOptionalCString { c in
                     userAgent.withCString { ua in
-                        legato_nua_create(root, sofiaCallback, magic, u, s, c, ua,
-                                          UInt32(max(0, sessionTimer)), UInt32(max(90, minSE)))
+                        legato_nua_create(root, sofiaCallback, magic, u, s, c, ua)
                     }
                 }
             }
@@ -112,7 +111,7 @@ public final class SIPEndpoint {
             default: leg.deliver(.refer(request))
             }
             if request.isPending, leg.delegate == nil { request.respond(481) }
-        case LEGATO_EV_R_INFO, LEGATO_EV_R_MESSAGE, LEGATO_EV_R_UPDATE, LEGATO_EV_R_PRACK:
+        case LEGATO_EV_R_INFO, LEGATO_EV_R_MESSAGE, LEGATO_EV_R_UPDATE, LEGATO_EV_R_PRACK, LEGATO_EV_R_REQUEST:
             guard let nh, let leg = legs[nh], status >= 200 else { return }
             var response = message ?? SIPMessage()
             response.status = status
@@ -121,6 +120,7 @@ public final class SIPEndpoint {
             case LEGATO_EV_R_INFO: leg.deliver(.infoResponse(response))
             case LEGATO_EV_R_MESSAGE: leg.deliver(.messageResponse(response))
             case LEGATO_EV_R_PRACK: leg.deliver(.prackResponse(response))
+            case LEGATO_EV_R_REQUEST: leg.deliver(.requestResponse(response))
             default: leg.deliver(.updateResponse(response))
             }
         case LEGATO_EV_I_INVITE:

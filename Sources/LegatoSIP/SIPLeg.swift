@@ -110,6 +110,15 @@ public final class SIPLeg {
         }
     }
 
+    /// Sends `method` (without body) in the established dialog apart from the
+    /// INVITE session: its failure, whatever the code, ends nothing by itself
+    /// (`SIPLegEvent.requestResponse` reports it). Legato's session refresh UPDATE.
+    public func sendRequest(_ method: String, headers: [SIPHeader] = []) {
+        guard let handle else { return }
+        let block: String? = headers.isEmpty ? nil : headers.wireBlock
+        method.withCString { m in block.withOptionalCString { h in legato_nua_request(handle, m, h) } }
+    }
+
     /// Sends an INFO in the established dialog.
     public func info(body: SIPBody?, headers: [SIPHeader] = []) {
         guard let handle else { return }

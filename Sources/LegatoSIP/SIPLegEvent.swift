@@ -26,6 +26,8 @@ public enum SIPLegEvent {
     case prackResponse(SIPMessage)
     /// The final response to the UPDATE this leg sent.
     case updateResponse(SIPMessage)
+    /// The final response to a request sent with `SIPLeg.sendRequest` (a session refresh).
+    case requestResponse(SIPMessage)
     /// The final response to an INFO this leg sent (in the order they were sent).
     case infoResponse(SIPMessage)
     /// The final response to a MESSAGE this leg sent.

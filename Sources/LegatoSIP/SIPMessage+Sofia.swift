@@ -36,5 +36,10 @@ extension SIPMessage {
         rseq = Int(ev.rseq)
         cseq = Int(ev.cseq)
         supports100rel = ev.supports_100rel != 0
+        sessionExpires = ev.session_expires >= 0 ? Int(ev.session_expires) : nil
+        sessionRefresher = str(ev.session_refresher)?.lowercased()
+        minSE = ev.min_se >= 0 ? Int(ev.min_se) : nil
+        supportsTimer = ev.supports_timer != 0
+        allowsUpdate = ev.allows_update < 0 ? nil : ev.allows_update != 0
     }
 }

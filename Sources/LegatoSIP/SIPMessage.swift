@@ -35,6 +35,15 @@ public struct SIPMessage: Sendable, Equatable {
     public var cseq: Int = 0
     /// Supported or Require lists 100rel.
     public var supports100rel = false
+    /// RFC 4028 Session-Expires: delta seconds and refresher (`uac`/`uas`), nil when absent.
+    public var sessionExpires: Int?
+    public var sessionRefresher: String?
+    /// RFC 4028 Min-SE, nil when absent.
+    public var minSE: Int?
+    /// Supported or Require lists `timer`.
+    public var supportsTimer = false
+    /// Allow lists UPDATE; nil when the message had no Allow header.
+    public var allowsUpdate: Bool?
 
     public init(method: String? = nil, requestURI: String? = nil, requestUser: String? = nil,
                 status: Int = 0, reason: String? = nil,

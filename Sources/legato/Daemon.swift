@@ -50,9 +50,7 @@ final class Daemon {
             guard let bindURL = url ?? sipsURL else { continue }
             let endpoint = try SIPEndpoint(url: bindURL, address: listener.address, port: listener.port,
                                            sipsURL: url == nil ? nil : sipsURL, certificateDirectory: certDir,
-                                           userAgent: configuration.signalling.userAgent,
-                                           sessionTimer: configuration.signalling.sessionTimer,
-                                           minSE: configuration.signalling.sessionMinSE, logger: logger)
+                                           userAgent: configuration.signalling.userAgent, logger: logger)
             endpoints.append(endpoint)
             listeners.append(.init(endpoint: endpoint, transports: Set(listener.transports.map(\.rawValue)), index: index))
             logger.info("legato.listening", metadata: [
@@ -68,6 +66,8 @@ final class Daemon {
             }
         }
         engine.maxCalls = configuration.signalling.maxCalls
+        engine.sessionTimerPolicy = SessionTimer.Policy(interval: configuration.signalling.sessionTimer,
+                                                        minSE: configuration.signalling.sessionMinSE)
         engine.earlyMediaTimeout = configuration.signalling.earlyMediaTimeout
         if configuration.signalling.overloadLagMilliseconds > 0 {
             let monitor = LoadMonitor(lagThresholdMilliseconds: configuration.signalling.overloadLagMilliseconds,

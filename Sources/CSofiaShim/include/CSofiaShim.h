@@ -61,6 +61,8 @@ typedef enum legato_event_kind {
     /// PRACK received (answered by Legato through `saved`) and the response to one Legato sent.
     LEGATO_EV_I_PRACK,
     LEGATO_EV_R_PRACK,
+    /// The final response to a request sent with legato_nua_request.
+    LEGATO_EV_R_REQUEST,
 } legato_event_kind;
 
 /// One nua event with the fields Legato reads from its SIP message, as C
@@ -106,6 +108,15 @@ typedef struct legato_event {
     unsigned cseq;
     /// The message's Supported or Require lists 100rel.
     int supports_100rel;
+    /// RFC 4028: Session-Expires delta seconds (-1 when absent) and its
+    /// refresher parameter ("uac"/"uas", NULL when absent); Min-SE (-1 when
+    /// absent); Supported or Require lists "timer".
+    long session_expires;
+    char const *session_refresher;
+    long min_se;
+    int supports_timer;
+    /// Allow lists UPDATE: 1 yes, 0 no, -1 no Allow header.
+    int allows_update;
     /// For LEGATO_EV_I_INFO / LEGATO_EV_I_MESSAGE / LEGATO_EV_I_REFER: the saved request, to be
     /// answered exactly once with legato_nua_respond_saved (which frees it).
     void *saved;
@@ -129,11 +140,10 @@ void legato_root_run(su_root_t *root);
 /// no auto-ACK (Legato ACKs so delayed offer can carry the answer), INVITE
 /// handled by the application. `url` binds "sip:" transports, `sips_url`
 /// (may be NULL) a TLS transport using certificates from `cert_dir`.
-/// `session_timer` > 0 turns RFC 4028 session timers on (that interval,
-/// `min_se` the minimum; refresh by UPDATE without body).
+/// nua's own RFC 4028 session timers are off: Legato runs them (see shim.c).
 nua_t *legato_nua_create(su_root_t *root, legato_event_callback callback, void *magic,
                          char const *url, char const *sips_url, char const *cert_dir,
-                         char const *user_agent, unsigned session_timer, unsigned min_se);
+                         char const *user_agent);
 
 /// nua_handle for an outbound dialog with the given From and To header values.
 nua_handle_t *legato_nua_handle_create(nua_t *nua, void *hmagic, char const *from, char const *to);
@@ -178,6 +188,11 @@ void legato_nua_prack(nua_handle_t *nh, unsigned rseq, unsigned cseq, char const
 /// nua_update in the handle's dialog (RFC 3311), with optional body and extra headers.
 void legato_nua_update(nua_handle_t *nh, char const *content_type, char const *body, size_t body_len,
                        char const *headers);
+
+/// A request in the handle's dialog sent through nua_method: nua keeps it apart
+/// from the session usage, so a failure response (501, 405…) is reported as
+/// LEGATO_EV_R_REQUEST and nothing else. Legato's session refresh UPDATE.
+void legato_nua_request(nua_handle_t *nh, char const *method, char const *headers);
 
 /// nua_info / nua_message in the handle's dialog, with body and extra headers.
 void legato_nua_info(nua_handle_t *nh, char const *content_type, char const *body, size_t body_len,

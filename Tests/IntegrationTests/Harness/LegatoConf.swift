@@ -54,6 +54,8 @@ struct LegatoConf {
     var mediaSection: [String]? = nil
     /// More listeners, as YAML list items (each starting with "  - address: …").
     var extraListeners: [String] = []
+    /// More `signalling:` keys, as YAML lines without indentation (e.g. "session_timer: 90").
+    var extraSignalling: [String] = []
     var trunks: [Trunk] = []
     var routes: [Route] = []
 
@@ -86,6 +88,7 @@ struct LegatoConf {
         ]
         if let overloadLagMilliseconds { lines.append("  overload_lag_ms: \(overloadLagMilliseconds)") }
         if let earlyMediaTimeout { lines.append("  early_media_timeout: \(Self.number(earlyMediaTimeout))") }
+        lines += extraSignalling.map { "  " + $0 }
         lines += [
             "media:",
         ] + (mediaSection ?? ["  mode: direct"]) + [
