@@ -43,7 +43,7 @@ extension ConfigLoader {
     /// `media:` — the default media mode and the relay's address, ports and workers.
     static func readMedia(_ section: MappingReader) -> MediaConfig {
         section.checkKeys(["mode", "address", "port_min", "port_max", "workers", "rtp_timeout", "rtp_hangup_timeout",
-                           "allow_relatch"])
+                           "allow_relatch", "ice"])
         var media = MediaConfig(mode: section.choice("mode", of: MediaMode.allModes) ?? .direct)
         if let address = section.string("address") {
             if IPAddressLiteral.isIPv4(address) || IPAddressLiteral.isIPv6(address) {
@@ -62,6 +62,7 @@ extension ConfigLoader {
         if let workers = section.integer("workers", in: 0...256) { media.workers = workers }
         if let timeout = section.number("rtp_timeout", minimum: 0, inclusive: false) { media.rtpTimeout = timeout }
         if let relatch = section.bool("allow_relatch") { media.allowRelatch = relatch }
+        if let ice = section.choice("ice", of: ICEMode.allModes) { media.ice = ice }
         if let timeout = section.number("rtp_hangup_timeout", minimum: 0, inclusive: true) {
             media.rtpHangupTimeout = timeout
         }

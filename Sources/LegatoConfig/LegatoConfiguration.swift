@@ -145,10 +145,14 @@ public struct MediaConfig: Sendable, Equatable {
     /// After a relay leg latched onto a source, follow a new source (e.g. a
     /// NAT rebinding) instead of dropping its packets. Off by default.
     public var allowRelatch: Bool
+    /// ICE on relay legs (`media.ice`): removed (default) or ICE-lite.
+    public var ice: ICEMode
 
     public init(mode: MediaMode = .direct, address: String = "127.0.0.1",
                 portRange: ClosedRange<Int> = 30000...39999, workers: Int = 0,
-                rtpTimeout: Double = 7, rtpHangupTimeout: Double = 60, allowRelatch: Bool = false) {
+                rtpTimeout: Double = 7, rtpHangupTimeout: Double = 60, allowRelatch: Bool = false,
+                ice: ICEMode = .remove) {
+        self.ice = ice
         self.allowRelatch = allowRelatch
         self.mode = mode
         self.address = address

@@ -138,7 +138,10 @@ public final class MediaWorker: Sendable {
         let ports = try await perform { loop in
             try loop.createRelay(id: id, legA: a, legB: b, options: options)
         }
-        return RelaySession(id: id, ports: ports, worker: self)
+        var ice: [RelayLeg: ICECredentials] = [:]
+        ice[.a] = options.iceA
+        ice[.b] = options.iceB
+        return RelaySession(id: id, ports: ports, worker: self, ice: ice)
     }
 
     /// Number of sessions living on this worker.

@@ -1,6 +1,7 @@
 import Glibc
 
-// The hot path: one readable socket → drain up to a batch → check the source
+// The hot path: one readable socket → drain up to a batch → set STUN aside
+// (one byte test; RelaySTUNPath) → check the source
 // → SRTP unprotect (SRTP leg) → latch → (processing) → SRTP protect (SRTP
 // leg) → one sendmmsg per outgoing stream. Runs on the
 // worker thread; allocates nothing per packet.
@@ -25,6 +26,13 @@ extension RelaySessionCore {
 
         for i in 0..<count {
             let received = batch.length(i)
+            // STUN (RFC 7983: first byte 0x00–0x03; RTP/RTCP start 0x80–0xBF)
+            // leaves the fast path here: never relayed, never latching.
+            if received > 0, STUNMessage.mayBeSTUN(firstByte: batch.buffer(i)[0]),
+               STUNMessage.isSTUN(UnsafeRawBufferPointer(batch.buffer(i)), length: received) {
+                handleSTUN(i, length: received, batch: batch, socket: socket)
+                continue
+            }
             var stream = arrival
             if demux, Self.looksLikeRTCP(batch.buffer(i), length: received) { stream = .rtcp }
             from.stats.received(stream, bytes: received, at: now)

@@ -11,11 +11,15 @@ public struct RelaySession: Sendable {
     public let ports: RelaySessionPorts
     /// The worker the session lives on.
     public let worker: MediaWorker
+    /// Legato's ICE credentials per leg (`RelaySessionOptions.iceA`/`iceB`),
+    /// to advertise in the SDP sent to that leg's side.
+    public let ice: [RelayLeg: ICECredentials]
 
-    init(id: MediaSessionID, ports: RelaySessionPorts, worker: MediaWorker) {
+    init(id: MediaSessionID, ports: RelaySessionPorts, worker: MediaWorker, ice: [RelayLeg: ICECredentials] = [:]) {
         self.id = id
         self.ports = ports
         self.worker = worker
+        self.ice = ice
     }
 
     /// Sets where `leg`'s media goes before any packet arrives (from SDP).

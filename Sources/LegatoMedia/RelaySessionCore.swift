@@ -115,6 +115,8 @@ final class RelayLegCore {
     var sawFirstPacket = false
     /// SRTP on this leg (nil: plain RTP).
     var srtp: RelayLegSRTP?
+    /// Answers ICE connectivity checks on this leg's ports (nil: STUN is dropped).
+    var stunResponder: STUNResponder?
     /// Processing of packets received from this leg's remote.
     let input = MediaUnit()
     /// Processing of packets about to be sent to this leg's remote.
@@ -188,6 +190,8 @@ final class RelaySessionCore {
         }
         a = RelayLegCore(leg: .a, rtpPort: pairA.port, rtpFD: pairA.rtp, rtcpFD: pairA.rtcp, rtcpMux: options.rtcpMuxA)
         b = RelayLegCore(leg: .b, rtpPort: pairB.port, rtpFD: pairB.rtp, rtcpFD: pairB.rtcp, rtcpMux: options.rtcpMuxB)
+        a.stunResponder = options.iceA.map(STUNResponder.init)
+        b.stunResponder = options.iceB.map(STUNResponder.init)
         a.peer = options.echoA ? a : b
         b.peer = a
         a.session = self

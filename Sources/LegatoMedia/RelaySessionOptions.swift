@@ -36,8 +36,16 @@ public struct RelaySessionOptions: Sendable, Hashable {
     /// Leg A's packets go back to leg A's remote (an echo test service);
     /// leg B is then unused.
     public var echoA: Bool
+    /// Legato's ICE credentials on leg A (media.ice: lite): STUN Binding
+    /// Requests for them are answered on A's ports. nil: STUN is dropped.
+    public var iceA: ICECredentials?
+    /// Legato's ICE credentials on leg B.
+    public var iceB: ICECredentials?
 
-    public init(allowRelatch: Bool = false, rtcpMuxA: Bool = false, rtcpMuxB: Bool = false, echoA: Bool = false) {
+    public init(allowRelatch: Bool = false, rtcpMuxA: Bool = false, rtcpMuxB: Bool = false, echoA: Bool = false,
+                iceA: ICECredentials? = nil, iceB: ICECredentials? = nil) {
+        self.iceA = iceA
+        self.iceB = iceB
         self.echoA = echoA
         self.allowRelatch = allowRelatch
         self.rtcpMuxA = rtcpMuxA

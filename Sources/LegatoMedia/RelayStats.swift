@@ -43,6 +43,8 @@ public struct RelayLegStats: Sendable, Equatable {
     /// True once the RTP remote was latched from a received packet.
     public var rtpLatched = false
     public var rtcpLatched = false
+    /// STUN received on the leg's ports (never relayed, never latching).
+    public var stun = RelaySTUNStats()
 
     public init() {}
 
@@ -74,4 +76,21 @@ public struct RelaySessionStats: Sendable, Equatable {
         get { leg == .a ? a : b }
         set { if leg == .a { a = newValue } else { b = newValue } }
     }
+}
+
+/// STUN messages received on a leg's relay ports (RTP and RTCP together).
+/// None is ever relayed to the other leg or latches the leg.
+public struct RelaySTUNStats: Sendable, Equatable {
+    /// Every STUN message received.
+    public var received: UInt64 = 0
+    /// Binding Requests answered with a Binding Success Response (media.ice: lite).
+    public var answered: UInt64 = 0
+    /// Binding Requests dropped for a USERNAME that is not Legato's ufrag for
+    /// the leg, or a MESSAGE-INTEGRITY or FINGERPRINT that does not verify.
+    public var droppedUnauthenticated: UInt64 = 0
+    /// Other STUN dropped: everything when the leg has no ICE credentials
+    /// (media.ice: remove), and anything but a Binding Request.
+    public var dropped: UInt64 = 0
+
+    public init() {}
 }

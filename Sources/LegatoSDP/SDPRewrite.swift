@@ -53,7 +53,7 @@ extension SessionDescription {
             case "o":
                 var fields = out.sessionLines[i].value.split(separator: " ").map(String.init)
                 if fields.count >= 6 {
-                    fields[0] = "-"
+                    fields[0] = "legato"
                     if let sessionID { fields[1] = String(sessionID) }
                     fields[2] = String(version)
                     if let sessionAddress {

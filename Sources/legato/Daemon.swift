@@ -62,7 +62,8 @@ final class Daemon {
             for (index, listener) in configuration.listeners.enumerated() {
                 engine.anchorSettings[index] = MediaAnchorSettings(pool: media, address: configuration.media.address,
                                                                    srtp: listener.srtp,
-                                                                   allowRelatch: configuration.media.allowRelatch)
+                                                                   allowRelatch: configuration.media.allowRelatch,
+                                                                   ice: configuration.media.ice)
             }
         }
         engine.maxCalls = configuration.signalling.maxCalls

@@ -174,7 +174,7 @@ import LegatoConfig
                 code: 503
             """))
         #expect(error.key == "media.codecs")
-        #expect(error.message == "unknown key 'codecs' (expected one of: mode, address, port_min, port_max, workers, rtp_timeout, rtp_hangup_timeout, allow_relatch)")
+        #expect(error.message == "unknown key 'codecs' (expected one of: mode, address, port_min, port_max, workers, rtp_timeout, rtp_hangup_timeout, allow_relatch, ice)")
     }
 
     @Test func duplicateKeyIsReportedAtTheRepeat() throws {

@@ -8,7 +8,7 @@ import Testing
             addresses: [RelayAddress(address: "127.0.0.1", rtpPort: 30000, rtcpPort: 30001)],
             origin: "127.0.0.1", version: 7)
         let text = out.text
-        #expect(text.contains("o=- 2890844526 7 IN IP4 127.0.0.1\r\n"))
+        #expect(text.contains("o=legato 2890844526 7 IN IP4 127.0.0.1\r\n"))
         #expect(text.contains("c=IN IP4 127.0.0.1\r\n"))
         #expect(!text.contains("198.51.100.1"))
         #expect(text.contains("m=audio 30000 RTP/AVP 0 8 101\r\n"))
@@ -58,7 +58,7 @@ import Testing
         #expect(out.media[0].attributes("rtcp") == ["30041 IN IP6 ::1"])
         #expect(out.media[1].port == 0)
         #expect(!out.text.contains("2001:db8::1"))
-        #expect(out.text.contains("o=- 1 3 IN IP6 ::1\r\n"))
+        #expect(out.text.contains("o=legato 1 3 IN IP6 ::1\r\n"))
         #expect(out.text.contains("a=group:BUNDLE 0 1\r\n"))
     }
 }

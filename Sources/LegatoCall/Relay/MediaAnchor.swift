@@ -12,8 +12,12 @@ public struct MediaAnchorSettings: Sendable {
     public let srtp: SRTPPolicy
     /// `media.allow_relatch`.
     public var allowRelatch = false
+    /// `media.ice`.
+    public var ice: ICEMode
 
-    public init(pool: MediaWorkerPool, address: String, srtp: SRTPPolicy, allowRelatch: Bool = false) {
+    public init(pool: MediaWorkerPool, address: String, srtp: SRTPPolicy, allowRelatch: Bool = false,
+                ice: ICEMode = .remove) {
+        self.ice = ice
         self.allowRelatch = allowRelatch
         self.pool = pool
         self.address = address
@@ -55,14 +59,16 @@ final class MediaAnchor {
         do {
             session = try await settings.pool.createRelaySession(
                 id: RelaySDP.nextSessionID(), address: settings.address,
-                options: RelaySessionOptions(allowRelatch: settings.allowRelatch, echoA: echo))
+                options: RelaySessionOptions(allowRelatch: settings.allowRelatch, echoA: echo,
+                                             iceA: settings.ice == .lite ? .random() : nil))
         } catch {
             throw .mediaUnavailable(method: method, reason: "\(error)")
         }
         // No rtcp-mux on an anchored leg: RTCP keeps its own port.
         let answer = RelaySDP.body(from: sdp, address: settings.address, ports: session.ports.a,
                                    announcement: announcement, rtcpMux: false, offering: false, version: 1,
-                                   sessionID: UInt64.random(in: 1_000_000...9_999_999_999))
+                                   sessionID: UInt64.random(in: 1_000_000...9_999_999_999),
+                                   ice: sdp.offersICE ? session.ice[.a] : nil)
         let keys = outcome.keys
         let remote = RelaySDP.remoteEndpoints(of: sdp)
         do {

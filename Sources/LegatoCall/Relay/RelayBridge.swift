@@ -40,6 +40,11 @@ final class RelayBridge: SessionRewriter {
         var version: UInt64 = 0
         /// Whether the leg's remote, by its latest accepted offer, holds the other side.
         var holds = false
+        /// Legato's ICE-lite credentials on the leg (media.ice: lite), and
+        /// whether the leg's remote uses ICE (its latest SDP had ice-ufrag):
+        /// only then does Legato's SDP for the leg carry ICE lines.
+        var ice: ICECredentials?
+        var remoteOffersICE = false
     }
 
     /// A re-INVITE being relayed: the offer came from `from`, Legato's answer
@@ -75,8 +80,8 @@ final class RelayBridge: SessionRewriter {
                  initialAnswer: SRTPNegotiator.Announcement, a: SRTPNegotiator) {
         self.session = session
         self.address = address
-        self.a = LegState(srtp: a)
-        self.b = LegState(srtp: SRTPNegotiator(policy: policies.b))
+        self.a = LegState(srtp: a, ice: session.ice[.a])
+        self.b = LegState(srtp: SRTPNegotiator(policy: policies.b), ice: session.ice[.b])
         self.initialAnswer = initialAnswer
     }
 
@@ -85,7 +90,7 @@ final class RelayBridge: SessionRewriter {
     /// offer rewritten for leg B, and wires progress, answer and ends.
     static func start(inbound: Call, uri: String, options: CallSIPOptions, engine: CallEngine,
                       media: MediaWorkerPool, address: String, policies: Policies, watchdog: WatchdogSettings,
-                      allowRelatch: Bool = false, onBridged: @escaping @SIPActor (Call, Call) -> Void = { _, _ in }) {
+                      allowRelatch: Bool = false, ice: ICEMode = .remove, onBridged: @escaping @SIPActor (Call, Call) -> Void = { _, _ in }) {
         guard let body = inbound.remoteSession, body.isSDP, let offer = try? SDPParser.parse(body.text),
               let first = offer.media.first else {
             inbound.refuse(code: 488, reason: "Relay Needs An SDP Offer",
@@ -106,8 +111,8 @@ final class RelayBridge: SessionRewriter {
         Task { @SIPActor in
             let session: RelaySession
             do {
-                session = try await media.createRelaySession(id: sessionID, address: address,
-                                                             options: RelaySessionOptions(allowRelatch: allowRelatch))
+                session = try await media.createRelaySession(id: sessionID, address: address, options: RelaySessionOptions(
+                    allowRelatch: allowRelatch, iceA: ice == .lite ? .random() : nil, iceB: ice == .lite ? .random() : nil))
             } catch {
                 inbound.logger.error("relay.no-session", metadata: ["error": "\(error)"])
                 inbound.refuse(code: 503, reason: "No Media Ports")
@@ -336,7 +341,7 @@ final class RelayBridge: SessionRewriter {
         self[leg].version += 1
         return RelaySDP.body(from: source, address: address, ports: session.ports[leg], announcement: announcement,
                              rtcpMux: rtcpMux, offering: offering, version: self[leg].version,
-                             sessionID: self[leg].sessionID)
+                             sessionID: self[leg].sessionID, ice: self[leg].remoteOffersICE ? self[leg].ice : nil)
     }
 
     /// Points `leg` at the first media section of `sdp` (that leg's remote's
@@ -346,6 +351,7 @@ final class RelayBridge: SessionRewriter {
         let keys = outcome.keys
         let muxes = Self.muxes(sdp)
         let remote = RelaySDP.remoteEndpoints(of: sdp)
+        self[leg].remoteOffersICE = sdp.offersICE
         Task {
             do {
                 try await session.setSRTP(leg, keys)

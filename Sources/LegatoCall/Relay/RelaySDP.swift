@@ -29,16 +29,25 @@ enum RelaySDP {
     /// section; the others are rejected), with `announcement`'s crypto lines
     /// and profile. With `rtcpMux`, `a=rtcp-mux` is written; an answer
     /// accepting it names no separate RTCP port, an offer keeps one as fallback.
+    /// What the source's author said about itself does not cross
+    /// (`withoutPeerIdentity`: `o=` is Legato's, no tool, SSRCs, msid, ICE…);
+    /// with `ice` (media.ice: lite, towards a side that offered ICE) Legato's
+    /// own ICE-lite lines and host candidates for `ports` are added.
     static func body(from source: SessionDescription, address: String, ports: RelayLegPorts,
                      announcement: SRTPNegotiator.Announcement, rtcpMux: Bool, offering: Bool,
-                     version: UInt64, sessionID: UInt64) -> SIPBody {
+                     version: UInt64, sessionID: UInt64, ice: ICECredentials? = nil) -> SIPBody {
         var addresses: [RelayAddress?] = Array(repeating: nil, count: source.media.count)
         addresses[0] = RelayAddress(address: address, rtpPort: ports.rtp,
                                     rtcpPort: rtcpMux && !offering ? nil : ports.rtcp,
                                     cryptos: announcement.cryptos, secureProfile: announcement.secureProfile,
                                     rtcpMux: rtcpMux)
-        let text = source.rewrittenForRelay(addresses: addresses, origin: address, version: version,
-                                            sessionID: sessionID).text
-        return SIPBody(contentType: "application/sdp", text: text)
+        var sdp = source.rewrittenForRelay(addresses: addresses, origin: address, version: version,
+                                           sessionID: sessionID).withoutPeerIdentity()
+        if let ice {
+            var candidates = [SDPICE.Candidate(component: 1, address: address, port: ports.rtp)]
+            if addresses[0]?.rtcpPort != nil { candidates.append(.init(component: 2, address: address, port: ports.rtcp)) }
+            sdp = sdp.addingICE(SDPICE(ufrag: ice.ufrag, pwd: ice.pwd, candidates: candidates))
+        }
+        return SIPBody(contentType: "application/sdp", text: sdp.text)
     }
 }

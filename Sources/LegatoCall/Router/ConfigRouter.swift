@@ -20,6 +20,7 @@ public final class ConfigRouter: Scenario {
     private let watchdog: RelayBridge.WatchdogSettings
     private let listenerSRTP: [SRTPPolicy]
     private let allowRelatch: Bool
+    private let ice: ICEMode
 
     /// Compiles the configuration's routes and header policies. `media` runs
     /// relay-mode routes; without it they are refused with 488.
@@ -27,6 +28,7 @@ public final class ConfigRouter: Scenario {
         self.media = media
         listenerSRTP = configuration.listeners.map(\.srtp)
         allowRelatch = configuration.media.allowRelatch
+        ice = configuration.media.ice
         mediaAddress = configuration.media.address
         watchdog = .init(stopAfter: configuration.media.rtpTimeout, hangupAfter: configuration.media.rtpHangupTimeout)
         table = try RouteTable(configuration.routes)
@@ -121,7 +123,7 @@ public final class ConfigRouter: Scenario {
             let timeout = options.noAnswerTimeout
             RelayBridge.start(inbound: inbound, uri: uri, options: options, engine: engine, media: media,
                               address: mediaAddress, policies: policies, watchdog: watchdog,
-                              allowRelatch: allowRelatch) { inbound, outbound in
+                              allowRelatch: allowRelatch, ice: ice) { inbound, outbound in
                 if bridge.blindTransfer {
                     BlindTransfer.enable([inbound, outbound], engine: engine, filter: filter, noAnswerTimeout: timeout)
                 }
