@@ -55,7 +55,7 @@ extension Integration {
             return echoed
         }
 
-        @Test("success: 202, NOTIFY 100 then 200; the target is dialled with Referred-By and the X-header; the caller talks to the target; the transferor is released")
+        @Test("success: 202, NOTIFY 100 then 200; the target is dialled with Referred-By, the REFER's and the caller's X-headers; the caller talks to the target; the transferor is released")
         func transferSucceeds() async throws {
             let test = try TestContext()
             var s = Self.setup(test, targetScenario: "uas-answer.xml", final: "200 OK")
@@ -82,6 +82,8 @@ extension Integration {
                 #expect(invite.startLine.hasPrefix("INVITE \(s.targetURI)"), "\(invite.startLine)")
                 #expect(invite.header("Referred-By")?.contains("sip:") == true, "\(invite)")
                 #expect(invite.header("X-Transfer-Tag") == "t-42", "\(invite)")
+                // Placed on the transferee's behalf: the caller's own X-header goes along.
+                #expect(invite.header("X-Caller-Tag") == "c-7", "\(invite)")
                 // The target's SDP points at Legato, never at the caller.
                 #expect(!invite.body.contains("\(test.ports.spare)"))
                 // The caller saw no re-INVITE: its media path was re-pointed inside Legato.

@@ -3,7 +3,8 @@ import LegatoSIP
 
 /// The default router's blind transfer (RFC 3515 / RFC 5589): on a REFER
 /// from one side of a bridged call (the transferor), Legato dials the
-/// Refer-To target with Referred-By and the REFER's allowed X-headers,
+/// Refer-To target with Referred-By, the transferee's X-headers and the
+/// REFER's (the policy's allowed ones),
 /// reports 100 / 18x / the final outcome to the transferor by NOTIFY
 /// (message/sipfrag), and on success bridges the remaining party (the
 /// transferee) to the target and releases the transferor's leg.
@@ -25,8 +26,14 @@ enum BlindTransfer {
             call.handleBlindTransfer(true)
             call.addEventListener(.blindTransferRequested) { [weak call] event in
                 guard let call, case .blindTransferRequested(let headers, let target, let referredBy) = event else { return }
+                // The new leg is placed on the transferee's behalf: it carries what the
+                // transferee's own INVITE carried, then the REFER's X-headers (which win
+                // on a name both have), under the same policy as any outbound leg.
+                let transferee = call.linkedPeer?.headers.filter(\.isCustom) ?? []
+                let merged = transferee.filter { own in !headers.contains { $0.name.lowercased() == own.name.lowercased() } }
+                    + headers
                 start(transferor: call, target: target, referredBy: referredBy,
-                      headers: filter?.filter(headers) ?? headers, engine: engine, noAnswerTimeout: noAnswerTimeout)
+                      headers: filter?.filter(merged) ?? merged, engine: engine, noAnswerTimeout: noAnswerTimeout)
             }
         }
     }
