@@ -45,6 +45,8 @@ struct LegatoConf {
     var shutdownGrace: Double = 5
     /// `signalling.early_media_timeout`; nil keeps the daemon's default (60 s).
     var earlyMediaTimeout: Double? = nil
+    /// `signalling.session_timer` (RFC 4028 interval, s); nil keeps the daemon's default (1800 s).
+    var sessionTimer: Int? = nil
     /// `signalling.overload_lag_ms`: 0 turns overload shedding off, nil keeps
     /// the daemon's default. Off by default here: the tests check call
     /// handling, and on a shared two-core machine a parallel build alone can
@@ -86,6 +88,7 @@ struct LegatoConf {
         ]
         if let overloadLagMilliseconds { lines.append("  overload_lag_ms: \(overloadLagMilliseconds)") }
         if let earlyMediaTimeout { lines.append("  early_media_timeout: \(Self.number(earlyMediaTimeout))") }
+        if let sessionTimer { lines.append("  session_timer: \(sessionTimer)") }
         lines += [
             "media:",
         ] + (mediaSection ?? ["  mode: direct"]) + [
