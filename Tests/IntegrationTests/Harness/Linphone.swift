@@ -14,7 +14,9 @@ import Foundation
 /// - `-d 6 -l FILE` logs every SIP message (the trace this harness reads);
 /// - with ICE, host candidates (and the SDP's default `c=`) are the machine's
 ///   non-loopback addresses: liblinphone skips loopback interfaces and no rc
-///   key restricts the list. Its RTP socket stays on 127.0.0.1 (Legato latches).
+///   key restricts the list. Its RTP socket stays on 127.0.0.1 (Legato latches);
+/// - even without ICE, mediastreamer sends one 20-byte STUN packet to the
+///   remote RTP and RTCP ports when the stream starts (Legato's relay ports here).
 final class Linphone {
     struct Options {
         /// File prefix in the artifacts directory; also the display name.
