@@ -16,6 +16,18 @@ extension Integration {
                 + "      Supported: timer\r\n      Require: timer\r\n      Session-Expires: 90;refresher=uac"
         }
 
+        /// Runs one call from `caller` to `callee` through a daemon on `conf`
+        /// (default: the test conf), with every leg gone at the end.
+        func run(_ test: TestContext, callee: SippOptions, caller callerOptions: SippOptions? = nil,
+                 conf: LegatoConf? = nil) async throws -> (caller: SippResult, callee: SippResult?, log: String) {
+            var callee = callee
+            return try await withLegato(conf ?? test.conf(), artifacts: test.artifacts) { legato in
+                let result = try await test.call(uac: callerOptions ?? caller(test), uas: callee)
+                try await legato.expectNoCallsLeft()
+                return (result.uac, result.uas, legato.log)
+            }
+        }
+
         func caller(_ test: TestContext, headers: String = "X-Timer-Test: refresh") -> SippOptions {
             var caller = test.uac("uac-session-timer.xml")
             caller.keys = ["rtp_port": "\(test.ports.spare)"]
@@ -28,12 +40,7 @@ extension Integration {
         func legatoRefreshesWithUpdate() async throws {
             let test = try TestContext()
             var callee = test.uas("uas-session-timer-refreshed.xml")
-            callee.timeLimit = .seconds(150)
-            let (callerResult, calleeResult) = try await withLegato(test.conf(), artifacts: test.artifacts) { legato in
-                let result = try await test.call(uac: caller(test), uas: callee)
-                try await legato.expectNoCallsLeft()
-                return result
-            }
+            let (callerResult, calleeResult, _) = try await run(test, callee: callee)
             expectSuccess(callerResult)
             expectSuccess(calleeResult)
             let trace = try #require(calleeResult?.trace)
@@ -54,13 +61,8 @@ extension Integration {
             let test = try TestContext()
             var callee = test.uas("uas-session-refresh-reinvite.xml")
             callee.substitutions = ["TIMER_HEADERS": Self.refresherHeaders(allowUpdate: false)]
-            callee.timeLimit = .seconds(150)
             let conf = mode == "relay" ? test.relayConf() : test.conf()
-            let (callerResult, calleeResult) = try await withLegato(conf, artifacts: test.artifacts) { legato in
-                let result = try await test.call(uac: caller(test), uas: callee)
-                try await legato.expectNoCallsLeft()
-                return result
-            }
+            let (callerResult, calleeResult, _) = try await run(test, callee: callee, conf: conf)
             expectSuccess(callerResult)
             expectSuccess(calleeResult)
             let trace = try #require(calleeResult?.trace)
@@ -79,12 +81,7 @@ extension Integration {
             let test = try TestContext()
             var callee = test.uas("uas-session-refresh-rejected.xml")
             callee.substitutions = ["TIMER_HEADERS": Self.refresherHeaders(allowUpdate: true), "REFRESH_STATUS": status]
-            callee.timeLimit = .seconds(150)
-            let (callerResult, calleeResult, log) = try await withLegato(test.conf(), artifacts: test.artifacts) { legato in
-                let result = try await test.call(uac: caller(test), uas: callee)
-                try await legato.expectNoCallsLeft()
-                return (result.uac, result.uas, legato.log)
-            }
+            let (callerResult, calleeResult, log) = try await run(test, callee: callee)
             expectSuccess(callerResult)
             expectSuccess(calleeResult)
             let trace = try #require(calleeResult?.trace)
@@ -100,12 +97,7 @@ extension Integration {
             let test = try TestContext()
             var callee = test.uas("uas-session-refresh-481.xml")
             callee.substitutions = ["TIMER_HEADERS": Self.refresherHeaders(allowUpdate: true)]
-            callee.timeLimit = .seconds(150)
-            let (callerResult, calleeResult, log) = try await withLegato(test.conf(), artifacts: test.artifacts) { legato in
-                let result = try await test.call(uac: caller(test), uas: callee)
-                try await legato.expectNoCallsLeft()
-                return (result.uac, result.uas, legato.log)
-            }
+            let (callerResult, calleeResult, log) = try await run(test, callee: callee)
             expectSuccess(callerResult)
             expectSuccess(calleeResult)
             #expect(callerResult.trace.requests("BYE", .received).count == 1)
@@ -117,14 +109,9 @@ extension Integration {
             let test = try TestContext()
             var callee = test.uas("uas-session-no-timer.xml")
             callee.substitutions = ["TIMER_HEADERS": "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, MESSAGE, REFER"]
-            callee.timeLimit = .seconds(150)
             var conf = test.conf()
-            conf.extraSignalling = ["session_timer: 90"]
-            let (callerResult, calleeResult) = try await withLegato(conf, artifacts: test.artifacts) { legato in
-                let result = try await test.call(uac: caller(test), uas: callee)
-                try await legato.expectNoCallsLeft()
-                return result
-            }
+            conf.sessionTimer = 90
+            let (callerResult, calleeResult, _) = try await run(test, callee: callee, conf: conf)
             expectSuccess(callerResult)
             expectSuccess(calleeResult)
             let invite = try #require(calleeResult?.trace.requests("INVITE", .received).first)
@@ -142,14 +129,9 @@ extension Integration {
             let test = try TestContext()
             var callee = test.uas("uas-answer.xml")
             callee.substitutions = ["timeout=\"60000\"": "timeout=\"120000\""]
-            callee.timeLimit = .seconds(150)
             let started = ContinuousClock.now
-            let (callerResult, calleeResult, log) = try await withLegato(test.conf(), artifacts: test.artifacts) { legato in
-                let result = try await test.call(
-                    uac: caller(test, headers: "Supported: timer\r\n      Session-Expires: 90;refresher=uac"), uas: callee)
-                try await legato.expectNoCallsLeft()
-                return (result.uac, result.uas, legato.log)
-            }
+            let (callerResult, calleeResult, log) = try await run(
+                test, callee: callee, caller: caller(test, headers: "Supported: timer\r\n      Session-Expires: 90;refresher=uac"))
             let elapsed = ContinuousClock.now - started
             expectSuccess(callerResult)
             expectSuccess(calleeResult)

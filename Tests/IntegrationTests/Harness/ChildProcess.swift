@@ -19,13 +19,19 @@ final class ChildProcess: @unchecked Sendable {
     /// - Parameters:
     ///   - timeLimit: after this the command gets SIGTERM, 5 s later SIGKILL.
     ///   - stdout/stderr: files (truncated) for the output; nil discards it.
+    ///   - stdin: what the command reads (e.g. a pipe's read end); nil is /dev/null.
+    ///   - environment: variables added to (or replacing those of) the test's environment.
     init(_ executable: String, _ arguments: [String], timeLimit: Duration,
-         stdout: String?, stderr: String?, workingDirectory: URL? = nil) throws {
+         stdout: String?, stderr: String?, workingDirectory: URL? = nil,
+         stdin: FileHandle? = nil, environment: [String: String] = [:]) throws {
         try Paths.requireTool(executable)
         let limit = max(1, timeLimit.wholeSecondsRoundedUp)
         process.executableURL = URL(fileURLWithPath: Paths.timeout)
         process.arguments = ["--foreground", "-k", "5", "\(limit)", executable] + arguments
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = stdin ?? FileHandle.nullDevice
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardOutput = try Self.handle(stdout)
         process.standardError = try Self.handle(stderr)
         if let workingDirectory { process.currentDirectoryURL = workingDirectory }

@@ -45,6 +45,8 @@ struct LegatoConf {
     var shutdownGrace: Double = 5
     /// `signalling.early_media_timeout`; nil keeps the daemon's default (60 s).
     var earlyMediaTimeout: Double? = nil
+    /// `signalling.session_timer` (RFC 4028 interval, s); nil keeps the daemon's default (1800 s).
+    var sessionTimer: Int? = nil
     /// `signalling.overload_lag_ms`: 0 turns overload shedding off, nil keeps
     /// the daemon's default. Off by default here: the tests check call
     /// handling, and on a shared two-core machine a parallel build alone can
@@ -54,8 +56,6 @@ struct LegatoConf {
     var mediaSection: [String]? = nil
     /// More listeners, as YAML list items (each starting with "  - address: …").
     var extraListeners: [String] = []
-    /// More `signalling:` keys, as YAML lines without indentation (e.g. "session_timer: 90").
-    var extraSignalling: [String] = []
     var trunks: [Trunk] = []
     var routes: [Route] = []
 
@@ -88,7 +88,7 @@ struct LegatoConf {
         ]
         if let overloadLagMilliseconds { lines.append("  overload_lag_ms: \(overloadLagMilliseconds)") }
         if let earlyMediaTimeout { lines.append("  early_media_timeout: \(Self.number(earlyMediaTimeout))") }
-        lines += extraSignalling.map { "  " + $0 }
+        if let sessionTimer { lines.append("  session_timer: \(sessionTimer)") }
         lines += [
             "media:",
         ] + (mediaSection ?? ["  mode: direct"]) + [
