@@ -16,7 +16,7 @@ extension Call {
     /// handled RFC 4733 digits are removed from the relayed audio.
     public func handleTones(_ on: Bool, type: ToneDetection = .all) {
         toneHandling = on ? type : nil
-        guard let (session, leg) = relayMedia else { return }
+        guard let (session, leg) = media else { return }
         let payloadType = on && type.includes(.rfc4733) ? telephoneEventPayloadType : nil
         Task { try? await session.setToneDetection(leg, payloadType: payloadType, consume: payloadType != nil) }
     }
@@ -38,7 +38,7 @@ extension Call {
         guard state == .connected else {
             throw .invalidState(method: "sendDigits", state: state, incoming: incoming)
         }
-        if let (session, leg) = relayMedia, let payloadType = telephoneEventPayloadType {
+        if let (session, leg) = media, let payloadType = telephoneEventPayloadType {
             logger.info("call.send-digits", metadata: ["dtmf.method": "rfc4733", "dtmf.count": "\(parsed.elements.count)"])
             Task { try? await session.sendDigits(leg, parsed, payloadType: payloadType) }
             return

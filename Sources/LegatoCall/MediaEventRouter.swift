@@ -2,7 +2,7 @@ import LegatoMedia
 import LegatoSIP
 
 /// Delivers media workers' events to the calls of the relay session they
-/// concern: leg A is the inbound call, leg B the outbound one.
+/// concern: a table from session and leg to the call on it (weak: it owns nothing).
 @SIPActor
 public final class MediaEventRouter {
     /// The process-wide router; the daemon's media pool sends its events here.
@@ -20,8 +20,9 @@ public final class MediaEventRouter {
         { event in Task { @SIPActor in MediaEventRouter.shared.deliver(event) } }
     }
 
-    func register(_ session: MediaSessionID, inbound: Call, outbound: Call?) {
-        sessions[session] = Entry(a: inbound, b: outbound)
+    /// The calls on leg A and leg B of `session` (leg B absent for an anchored call).
+    func register(_ session: MediaSessionID, a: Call, b: Call?) {
+        sessions[session] = Entry(a: a, b: b)
     }
 
     func unregister(_ session: MediaSessionID) {

@@ -8,16 +8,17 @@ enum RewriteResult {
     case refuse(code: Int, reason: String?)
 }
 
-/// Rewrites the SDP of mid-call offer/answer exchanges (re-INVITE) between
-/// two paired calls. Relay mode installs one (Legato's addresses, ports and
-/// keys replace the peer's); direct mode has none and passes SDP unchanged.
+/// Rewrites the SDP of mid-call offer/answer exchanges (re-INVITE, UPDATE)
+/// between the two sides of a `CallBridge`. Relay mode installs one
+/// (Legato's addresses, ports and keys replace the other side's); direct
+/// mode has none and passes SDP unchanged.
 @SIPActor
 protocol SessionRewriter: AnyObject {
-    /// An offer `call`'s remote sent in a re-INVITE: what to offer the peer.
-    func rewriteOffer(from call: Call, body: SIPBody) -> RewriteResult
-    /// The peer's answer to the forwarded offer (`call` is the peer): what
-    /// to answer the offerer with.
-    func rewriteAnswer(from call: Call, body: SIPBody?) -> RewriteResult
-    /// The forwarded offer failed (non-2xx from `call`, the peer).
-    func offerFailed(to call: Call)
+    /// An offer `side`'s remote sent: what to offer the other side.
+    func rewriteOffer(from side: BridgeSide, body: SIPBody) -> RewriteResult
+    /// The other side's answer to the forwarded offer (`side` answered):
+    /// what to answer the offerer with.
+    func rewriteAnswer(from side: BridgeSide, body: SIPBody?) -> RewriteResult
+    /// The forwarded offer failed (non-2xx from `side`).
+    func offerFailed(to side: BridgeSide)
 }

@@ -13,7 +13,7 @@ public final class SIPLeg {
     /// The endpoint (listener) the leg's dialog lives on.
     public unowned let endpoint: SIPEndpoint
     /// Receives the leg's events.
-    public weak var delegate: SIPLegDelegate?
+    public weak var delegate: (any SIPLegDelegate)?
     /// Set once the dialog has ended; methods are then no-ops.
     public private(set) var isTerminated = false
     /// The nua handle; nil after the dialog ended and the handle was destroyed.
@@ -138,7 +138,7 @@ public final class SIPLeg {
     }
 
     func deliver(_ event: SIPLegEvent) {
-        delegate?.leg(self, didReceive: event)
+        delegate?.legDidReceive(event)
     }
 
     /// Marks the dialog ended and releases the nua handle.

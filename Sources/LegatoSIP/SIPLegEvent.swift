@@ -39,5 +39,6 @@ public enum SIPLegEvent {
 /// Receives the events of a `SIPLeg`.
 @SIPActor
 public protocol SIPLegDelegate: AnyObject {
-    func leg(_ leg: SIPLeg, didReceive event: SIPLegEvent)
+    /// One event of the leg's dialog, in order.
+    func legDidReceive(_ event: SIPLegEvent)
 }

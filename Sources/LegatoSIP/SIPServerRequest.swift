@@ -9,6 +9,8 @@ public final class SIPServerRequest {
     public let message: SIPMessage
     private weak var leg: SIPLeg?
     private var saved: UnsafeMutableRawPointer?
+    /// Answers a request that did not come from sofia (tests' in-memory legs).
+    private var responder: (@SIPActor (Int, String?, SIPBody?, [SIPHeader]) -> Void)?
 
     init(message: SIPMessage, leg: SIPLeg, saved: UnsafeMutableRawPointer?) {
         self.message = message
@@ -16,11 +18,22 @@ public final class SIPServerRequest {
         self.saved = saved
     }
 
+    /// A request answered through `responder` (exactly once), for legs that are not sofia's.
+    public init(message: SIPMessage, responder: @escaping @SIPActor (Int, String?, SIPBody?, [SIPHeader]) -> Void) {
+        self.message = message
+        self.responder = responder
+    }
+
     /// True until `respond` was called.
-    public var isPending: Bool { saved != nil }
+    public var isPending: Bool { saved != nil || responder != nil }
 
     /// Sends the final response. Later calls do nothing.
     public func respond(_ status: Int, reason: String? = nil, body: SIPBody? = nil, headers: [SIPHeader] = []) {
+        if let responder {
+            self.responder = nil
+            responder(status, reason, body, headers)
+            return
+        }
         guard let saved else { return }
         self.saved = nil
         guard let handle = leg?.handle else { return }

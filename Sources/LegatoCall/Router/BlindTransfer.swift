@@ -14,8 +14,9 @@ import LegatoSIP
 /// offers the transferee's SDP to the target and re-INVITEs the transferee
 /// with the target's answer.
 ///
-/// While the transfer runs, the transferee is unlinked from the transferor:
-/// the transferor hanging up does not end it. If the target fails, the
+/// While the transfer runs, the bridge does not link the two ends: the
+/// transferor hanging up does not end the transferee. On success the target
+/// takes the transferor's side of the same bridge (`CallBridge.replace`). If the target fails, the
 /// transferor gets the failure sipfrag and the original call goes on (or,
 /// if the transferor already left, the transferee is hung up).
 @SIPActor
@@ -26,34 +27,39 @@ enum BlindTransfer {
             call.handleBlindTransfer(true)
             call.addEventListener(.blindTransferRequested) { [weak call] event in
                 guard let call, case .blindTransferRequested(let headers, let target, let referredBy) = event else { return }
+                guard let bridge = call.bridge, let side = bridge.side(of: call) else {
+                    try? call.notifyBlindTransferFailed(code: 481, reason: "No Party To Transfer")
+                    return
+                }
                 // The new leg is placed on the transferee's behalf: it carries what the
                 // transferee's own INVITE carried, then the REFER's X-headers (which win
                 // on a name both have), under the same policy as any outbound leg.
-                let transferee = call.linkedPeer?.headers.filter(\.isCustom) ?? []
-                let merged = transferee.filter { own in !headers.contains { $0.name.lowercased() == own.name.lowercased() } }
+                let own = bridge[side.other].headers.filter(\.isCustom)
+                let merged = own.filter { mine in !headers.contains { $0.name.lowercased() == mine.name.lowercased() } }
                     + headers
-                start(transferor: call, target: target, referredBy: referredBy,
+                start(bridge, transferor: side, target: target, referredBy: referredBy,
                       headers: filter?.filter(merged) ?? merged, engine: engine, noAnswerTimeout: noAnswerTimeout)
             }
         }
     }
 
-    private static func start(transferor: Call, target: String, referredBy: String, headers: [SIPHeader],
-                              engine: CallEngine, noAnswerTimeout: Double?) {
-        guard let transferee = transferor.linkedPeer, transferee.state == .connected else {
+    private static func start(_ bridge: CallBridge, transferor side: BridgeSide, target: String, referredBy: String,
+                              headers: [SIPHeader], engine: CallEngine, noAnswerTimeout: Double?) {
+        let transferor = bridge[side]
+        let transferee = bridge[side.other]
+        guard transferee.state == .connected, bridge.linksEnds else {
             try? transferor.notifyBlindTransferFailed(code: 481, reason: "No Party To Transfer")
             return
         }
-        let relay = transferor.sessionRewriterForTransfer as? RelayBridge
-        let leg = relay?.legOf(transferor)
+        let relay = bridge.media as? RelayMedia
         var options = CallSIPOptions(
             callerid: transferee.incoming ? transferee.callerid : transferee.number,
             displayName: transferee.displayName.isEmpty ? nil : transferee.displayName,
             headers: headers, offer: transferee.remoteSession, noAnswerTimeout: noAnswerTimeout)
         options.systemHeaders = referredBy.isEmpty ? [] : [SIPHeader(name: "Referred-By", value: referredBy)]
-        if let relay, let leg {
+        if let relay {
             do {
-                options.offer = try relay.transferOffer(replacing: leg, remaining: transferee)
+                options.offer = try relay.transferOffer(replacing: side.relayLeg, remaining: transferee)
             } catch {
                 try? transferor.notifyBlindTransferFailed(code: 488, reason: error.reason)
                 return
@@ -68,8 +74,7 @@ enum BlindTransfer {
             return
         }
         // From now on the transferor's end does not end the transferee.
-        transferee.linkedPeer = nil
-        transferor.linkedPeer = nil
+        bridge.unlink()
         let target = targetCall
         transferor.logger.info("transfer.dialing", metadata: ["call.transferee": "\(transferee.id)",
                                                               "call.target": "\(target.id)"])
@@ -78,44 +83,37 @@ enum BlindTransfer {
             guard case .ringing(let status, _, _) = event else { return }
             transferor?.notifyBlindTransferProgress(status: status, reason: nil)
         }
-        target.addEventListener(.failed) { [weak transferor, weak transferee] event in
+        target.addEventListener(.failed) { [weak bridge, weak transferor, weak transferee] event in
             guard case .failed(_, let code, let reason) = event else { return }
             try? transferor?.notifyBlindTransferFailed(code: code, reason: reason)
             guard let transferee else { return }
             if let transferor, transferor.state == .connected {
-                // The original call goes on.
-                transferee.linkedPeer = transferor
-                transferor.linkedPeer = transferee
+                bridge?.relink()  // the original call goes on
             } else {
                 try? transferee.hangup()
             }
         }
-        target.addEventListener(.connected) { [weak transferor, weak transferee, weak target] _ in
+        target.addEventListener(.connected) { [weak bridge, weak transferor, weak transferee, weak target] _ in
             guard let target else { return }
-            guard let transferee, transferee.state == .connected else {
+            guard let bridge, let transferee, transferee.state == .connected else {
                 try? target.hangup()
                 try? transferor?.notifyBlindTransferFailed(code: 487, reason: "Transferee Gone")
                 return
             }
-            if let relay, let leg {
+            if let relay {
                 do throws(SRTPNegotiator.Refusal) {
-                    try relay.completeTransfer(replacing: leg, with: target)
+                    try relay.completeTransfer(replacing: side.relayLeg, with: target)
                 } catch {
                     try? target.hangup()
                     try? transferor?.notifyBlindTransferFailed(code: 488, reason: error.reason)
-                    transferee.linkedPeer = transferor
-                    transferor?.linkedPeer = transferee
+                    bridge.relink()
                     return
                 }
-                transferee.pair(with: target, rewriter: relay)
-                Bridge.linkEnds(inbound: transferee, outbound: target) {
-                    MediaEventRouter.shared.unregister(relay.session.id)
-                    relay.session.release()
-                }
+                bridge.replace(side, with: target)
+                relay.transferCompleted()
             } else {
-                transferee.pair(with: target, rewriter: nil)
-                transferee.reinviteLocally(body: target.remoteSession)
-                Bridge.linkEnds(inbound: transferee, outbound: target)
+                bridge.replace(side, with: target)
+                bridge.offerLocally(to: side.other, body: target.remoteSession)
             }
             try? transferor?.notifyBlindTransferSuccess()
             try? transferor?.hangup()

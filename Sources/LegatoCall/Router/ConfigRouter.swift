@@ -17,7 +17,7 @@ public final class ConfigRouter: Scenario {
     private let logger: Logger
     private let media: MediaWorkerPool?
     private let mediaAddress: String
-    private let watchdog: RelayBridge.WatchdogSettings
+    private let watchdog: RelayMedia.WatchdogSettings
     private let listenerSRTP: [SRTPPolicy]
     private let allowRelatch: Bool
     private let ice: ICEMode
@@ -115,13 +115,13 @@ public final class ConfigRouter: Scenario {
                 inbound.refuse(code: 488, reason: "Relay Mode Not Available")
                 return
             }
-            let policies = RelayBridge.Policies(
+            let policies = RelayMedia.Policies(
                 a: listenerSRTP.indices.contains(alerting.listener) ? listenerSRTP[alerting.listener] : .optional,
                 b: trunk.srtp)
             inbound.relayHeaderFilter = filter
             inbound.peerHeaderFilter = reverse
             let timeout = options.noAnswerTimeout
-            RelayBridge.start(inbound: inbound, uri: uri, options: options, engine: engine, media: media,
+            RelayMedia.start(inbound: inbound, uri: uri, options: options, engine: engine, media: media,
                               address: mediaAddress, policies: policies, watchdog: watchdog,
                               allowRelatch: allowRelatch, ice: ice) { inbound, outbound in
                 if bridge.blindTransfer {
@@ -142,7 +142,7 @@ public final class ConfigRouter: Scenario {
         }
         inbound.relayHeaderFilter = filter
         outbound.relayHeaderFilter = reverse
-        Bridge.direct(inbound: inbound, outbound: outbound)
+        CallBridge.direct(inbound: inbound, outbound: outbound)
         if bridge.blindTransfer {
             BlindTransfer.enable([inbound, outbound], engine: engine, filter: filter, noAnswerTimeout: options.noAnswerTimeout)
         }
