@@ -74,7 +74,7 @@ extension RelaySessionCore {
             }
 
             let destination = to.destination(stream)
-            guard destination.isSet else {
+            guard destination.isSet, !to.sendPaused else {
                 from.stats.droppedNoDestination(stream)
                 continue
             }

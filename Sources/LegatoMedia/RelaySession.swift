@@ -43,6 +43,15 @@ public struct RelaySession: Sendable {
         }
     }
 
+    /// Stops (or resumes) sending anything to `leg`'s remote: a remote that
+    /// put the call on hold gets no media (RFC 3264 §8.4) until it resumes.
+    public func setSendPaused(_ leg: RelayLeg, _ paused: Bool) async throws {
+        let id = self.id
+        try await worker.perform { loop in
+            try loop.session(id).leg(leg).sendPaused = paused
+        }
+    }
+
     /// Turns rtcp-mux (RFC 5761) on or off for `leg`: its RTCP then shares
     /// the RTP socket and remote.
     public func setRTCPMux(_ leg: RelayLeg, _ enabled: Bool) async throws {

@@ -111,6 +111,8 @@ final class RelayLegCore {
     let rtpRemote = RemoteAddress()
     let rtcpRemote = RemoteAddress()
     var rtcpMux: Bool
+    /// Nothing is sent to this leg's remote while true (it holds: RFC 3264 sendonly/inactive).
+    var sendPaused = false
     var stats = RelayLegStats()
     var sawFirstPacket = false
     /// SRTP on this leg (nil: plain RTP).

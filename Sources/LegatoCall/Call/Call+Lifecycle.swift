@@ -129,8 +129,8 @@ extension Call {
         noAnswerTimer = nil
         sessionTimerTask?.cancel()
         sessionTimerTask = nil
-        watchdogTask?.cancel()
-        watchdogTask = nil
+        watchdog?.stop()
+        watchdog = nil
         if let mediaAnchor {
             self.mediaAnchor = nil
             MediaEventRouter.shared.unregister(mediaAnchor.session.id)

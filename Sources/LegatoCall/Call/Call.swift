@@ -118,7 +118,9 @@ public final class Call {
     var endCause: String?
     var endLogged = false
     /// The RTP watchdog of an anchored call (`media.rtp_timeout`).
-    var watchdogTask: Task<Void, Never>?
+    var watchdog: MediaWatchdog?
+    /// An anchored call answered an offerless re-INVITE with Legato's offer: the answer comes in the ACK.
+    var anchorAwaitsAck = false
 
     init(id: String, incoming: Bool, leg: any CallLeg, number: String, callerid: String, displayName: String,
          headers: [SIPHeader], sipCallID: String?, remoteSession: SIPBody?, logger: Logger) {

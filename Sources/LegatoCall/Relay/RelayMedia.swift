@@ -21,12 +21,6 @@ import LegatoSIP
 /// with port 0. A delayed offer (INVITE without SDP) is refused with 488.
 @SIPActor
 final class RelayMedia: SessionRewriter {
-    /// RTP watchdog timeouts in seconds (`media.rtp_timeout`, `media.rtp_hangup_timeout`; 0 = never hang up).
-    struct WatchdogSettings: Sendable {
-        var stopAfter: Double
-        var hangupAfter: Double
-    }
-
     /// Per-leg SRTP policies: A is the inbound leg (its listener's), B the outbound one (its trunk's).
     struct Policies: Sendable {
         var a: SRTPPolicy
@@ -71,8 +65,7 @@ final class RelayMedia: SessionRewriter {
     private var pending: PendingOffer?
 
     var watchdogSettings: WatchdogSettings?
-    /// Bumped by each `watch`: an older polling loop sees the change and stops.
-    var watchGeneration = 0
+    var watchdog: MediaWatchdog?
 
     /// True while either side holds the other (the RTP watchdog is off then).
     var isOnHold: Bool { a.holds || b.holds }

@@ -17,7 +17,7 @@ public final class ConfigRouter: Scenario {
     private let logger: Logger
     private let media: MediaWorkerPool?
     private let mediaAddress: String
-    private let watchdog: RelayMedia.WatchdogSettings
+    private let watchdog: WatchdogSettings
     private let listenerSRTP: [SRTPPolicy]
     private let allowRelatch: Bool
     private let ice: ICEMode
