@@ -351,7 +351,7 @@ public final class Call {
     /// Re-INVITEs the remote side with `body` on Legato's own account (a
     /// direct-mode transfer gives the transferee the target's SDP); the 2xx
     /// is ACKed here and goes nowhere else.
-    func reinviteLocally(body: SIPBody?) {
+    public func reinviteLocally(body: SIPBody?) {
         localReinvitePending = true
         leg.reinvite(body: body)
     }
