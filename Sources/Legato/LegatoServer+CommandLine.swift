@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 extension LegatoServer {
-    /// The options ``main(arguments:defaultConfigurationFile:scenario:)`` reads from a command line.
+    /// The options `main(arguments:defaultConfigurationFile:scenario:)` reads from a command line.
     public struct CommandLineOptions: Equatable, Sendable {
         /// `--config FILE`: the configuration file.
         public var configurationFile: String
@@ -103,7 +103,7 @@ extension LegatoServer {
         exit(0)
     }
 
-    /// ``main(arguments:defaultConfigurationFile:scenario:)`` for a scenario
+    /// `main(arguments:defaultConfigurationFile:scenario:)` for a scenario
     /// made once, without the ``Context``.
     public nonisolated static func main(arguments: [String] = Array(CommandLine.arguments.dropFirst()),
                                         defaultConfigurationFile: String = "legato.conf",

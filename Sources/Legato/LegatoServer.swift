@@ -7,7 +7,7 @@ import LegatoSIP
 import Glibc
 #endif
 
-/// Runs Legato for one ``Scenario``: the configuration's listeners, the media
+/// Runs Legato for one `Scenario`: the configuration's listeners, the media
 /// workers (when the conf uses relay media), the overload monitor, and
 /// signal handling, until SIGTERM or SIGINT.
 ///
