@@ -5,12 +5,17 @@ let package = Package(
     name: "Legato",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "legato", targets: ["legato"]),
+        // The daemon: the conf-driven router (`ConfigRouter`) on the `Legato` library.
+        .executable(name: "legato", targets: ["LegatoCLI"]),
+        // For a package of one's own: `@main` + a `Scenario`, run by `LegatoServer`.
+        .library(name: "Legato", targets: ["Legato"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // `swift package generate-documentation --target Legato`.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // C libraries, one system-library target each (pkg-config names as on Debian).
@@ -37,8 +42,16 @@ let package = Package(
             "LegatoSIP", "LegatoConfig", "LegatoSDP", "LegatoMedia",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .executableTarget(name: "legato", dependencies: [
+        // The library a scenario package depends on: re-exports the call API and
+        // runs the daemon (`LegatoServer`) for a given scenario.
+        .target(name: "Legato", dependencies: [
             "LegatoCall", "LegatoSIP", "LegatoConfig", "LegatoMedia",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The `legato` executable (its module is not named `legato`, which would
+        // clash with `Legato` on a case-insensitive file system).
+        .executableTarget(name: "LegatoCLI", dependencies: [
+            "Legato",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

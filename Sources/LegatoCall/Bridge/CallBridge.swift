@@ -61,7 +61,8 @@ public final class CallBridge {
         return bridge
     }
 
-    subscript(side: BridgeSide) -> Call { side == .a ? a : b }
+    /// The call on `side`.
+    public subscript(side: BridgeSide) -> Call { side == .a ? a : b }
 
     /// The side `call` is on, if it is one of the bridge's calls.
     public func side(of call: Call) -> BridgeSide? {
@@ -76,10 +77,10 @@ public final class CallBridge {
     // MARK: - ends
 
     /// A transfer is under way: the transferor's end no longer ends the transferee.
-    func unlink() { linksEnds = false }
+    public func unlink() { linksEnds = false }
 
     /// The transfer failed while both sides are still up: ends are linked again.
-    func relink() { linksEnds = true }
+    public func relink() { linksEnds = true }
 
     /// Puts `call` on `side` in place of the call there (a transfer target
     /// taking over the transferor's side); ends are linked again.

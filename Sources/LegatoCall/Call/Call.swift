@@ -52,8 +52,9 @@ public final class Call {
     var ackSent = false
     var connectedAt: ContinuousClock.Instant?
 
-    /// The bridge this call is a side of (owned by `CallBridge.registry`); nil for a call on its own.
-    weak var bridge: CallBridge?
+    /// The bridge this call is a side of (the bridge owns its calls, not the
+    /// other way round); nil for a call on its own.
+    public internal(set) weak var bridge: CallBridge?
     /// The media this call's leg has in Legato (a relay session's leg); nil for direct legs.
     var media: (session: RelaySession, leg: RelayLeg)?
     /// The call's own anchored media (`answer()` outside a bridge).

@@ -51,19 +51,16 @@ enum BlindTransfer {
             try? transferor.notifyBlindTransferFailed(code: 481, reason: "No Party To Transfer")
             return
         }
-        let relay = bridge.media as? RelayMedia
         var options = CallSIPOptions(
             callerid: transferee.incoming ? transferee.callerid : transferee.number,
             displayName: transferee.displayName.isEmpty ? nil : transferee.displayName,
-            headers: headers, offer: transferee.remoteSession, noAnswerTimeout: noAnswerTimeout)
+            headers: headers, noAnswerTimeout: noAnswerTimeout)
         options.systemHeaders = referredBy.isEmpty ? [] : [SIPHeader(name: "Referred-By", value: referredBy)]
-        if let relay {
-            do {
-                options.offer = try relay.transferOffer(replacing: side.relayLeg, remaining: transferee)
-            } catch {
-                try? transferor.notifyBlindTransferFailed(code: 488, reason: error.reason)
-                return
-            }
+        do throws(CallError) {
+            options.offer = try bridge.transferOffer(replacing: side)
+        } catch {
+            try? transferor.notifyBlindTransferFailed(code: 488, reason: Self.reason(error))
+            return
         }
         let targetCall: Call
         do {
@@ -100,25 +97,24 @@ enum BlindTransfer {
                 try? transferor?.notifyBlindTransferFailed(code: 487, reason: "Transferee Gone")
                 return
             }
-            if let relay {
-                do throws(SRTPNegotiator.Refusal) {
-                    try relay.completeTransfer(replacing: side.relayLeg, with: target)
-                } catch {
-                    try? target.hangup()
-                    try? transferor?.notifyBlindTransferFailed(code: 488, reason: error.reason)
-                    bridge.relink()
-                    return
-                }
-                bridge.replace(side, with: target)
-                relay.transferCompleted()
-            } else {
-                bridge.replace(side, with: target)
-                bridge.offerLocally(to: side.other, body: target.remoteSession)
+            do throws(CallError) {
+                try bridge.transfer(side, to: target)
+            } catch {
+                try? target.hangup()
+                try? transferor?.notifyBlindTransferFailed(code: 488, reason: Self.reason(error))
+                bridge.relink()
+                return
             }
             try? transferor?.notifyBlindTransferSuccess()
             try? transferor?.hangup()
             target.logger.info("transfer.complete", metadata: ["call.transferee": "\(transferee.id)"])
         }
+    }
+
+    /// The reason phrase a failed transfer reports for `error`.
+    private static func reason(_ error: CallError) -> String {
+        if case .offerNotAcceptable(_, let reason) = error { return reason }
+        return "Not Acceptable Here"
     }
 
     /// The Refer-To URI without its angle brackets and URI headers (`?…`),

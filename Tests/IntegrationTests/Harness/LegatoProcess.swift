@@ -24,13 +24,16 @@ final class LegatoProcess: @unchecked Sendable {
     }
 
     /// Writes `conf`, starts the daemon and waits for `legato.ready`.
-    static func start(_ conf: LegatoConf, artifacts: Artifacts, name: String = "legato") async throws -> LegatoProcess {
-        let binary = try Paths.legatoBinary()
+    /// `program` runs instead of `legato run` (an example's binary, which
+    /// takes `--config` and `--log-level` without a subcommand), with `environment` added.
+    static func start(_ conf: LegatoConf, artifacts: Artifacts, name: String = "legato",
+                      program: String? = nil, environment: [String: String] = [:]) async throws -> LegatoProcess {
+        let binary = try program ?? Paths.legatoBinary()
         let configPath = try artifacts.write(conf.yaml, to: "\(name).conf")
         let logPath = artifacts.path("\(name).log")
-        let child = try ChildProcess(binary, ["run", "--config", configPath, "--log-level", "debug"],
+        let child = try ChildProcess(binary, (program == nil ? ["run"] : []) + ["--config", configPath, "--log-level", "debug"],
                                      timeLimit: lifetimeLimit, stdout: artifacts.path("\(name).stdout"),
-                                     stderr: logPath)
+                                     stderr: logPath, environment: environment)
         let legato = LegatoProcess(conf: conf, configPath: configPath, logPath: logPath, child: child)
         let ready = await waitUntil(timeout: readyTimeout) {
             legato.log.contains("legato.ready") || !child.isRunning
@@ -115,9 +118,10 @@ final class LegatoProcess: @unchecked Sendable {
 
 /// Runs `body` with a started daemon and stops it afterwards (SIGTERM), even
 /// when `body` throws; the daemon must then exit with status 0.
-func withLegato<T>(_ conf: LegatoConf, artifacts: Artifacts,
+func withLegato<T>(_ conf: LegatoConf, artifacts: Artifacts, program: String? = nil,
+                   environment: [String: String] = [:],
                    _ body: (LegatoProcess) async throws -> T) async throws -> T {
-    let legato = try await LegatoProcess.start(conf, artifacts: artifacts)
+    let legato = try await LegatoProcess.start(conf, artifacts: artifacts, program: program, environment: environment)
     let result: T
     do {
         result = try await body(legato)

@@ -4,12 +4,13 @@ import LegatoConfig
 import LegatoMedia
 import LegatoSIP
 
-/// The running daemon: listeners, the call engine and the default router,
-/// started from a configuration and stopped gracefully.
+/// The running daemon: listeners, media workers, the call engine and the
+/// scenario it hands calls to, started from a configuration and stopped gracefully.
 @SIPActor
 final class Daemon {
     let configuration: LegatoConfiguration
     let logger: Logger
+    private let scenarioSource: ScenarioSource
     private var endpoints: [SIPEndpoint] = []
     private var engine: CallEngine?
     private var media: MediaWorkerPool?
@@ -17,9 +18,16 @@ final class Daemon {
     private var stopping = false
     private var stopped = false
 
-    init(configuration: LegatoConfiguration, logger: Logger) {
+    /// Where the scenario comes from: built at start, or given ready-made.
+    enum ScenarioSource {
+        case factory(LegatoServer.ScenarioFactory)
+        case instance(any Scenario)
+    }
+
+    init(configuration: LegatoConfiguration, logger: Logger, scenario: ScenarioSource) {
         self.configuration = configuration
         self.logger = logger
+        scenarioSource = scenario
     }
 
     /// Binds every listener and starts taking calls.
@@ -32,7 +40,11 @@ final class Daemon {
                                                    "media.ports": "\(configuration.media.portRange)",
                                                    "media.workers": "\(workers)"])
         }
-        let router = try ConfigRouter(configuration: configuration, media: media, logger: logger)
+        let scenario: any Scenario
+        switch scenarioSource {
+        case .instance(let instance): scenario = instance
+        case .factory(let make): scenario = try make(LegatoServer.Context(configuration: configuration, media: media, logger: logger))
+        }
         var listeners: [CallEngine.Listener] = []
         for (index, listener) in configuration.listeners.enumerated() {
             let host = listener.isIPv6 ? "[\(listener.address)]" : listener.address
@@ -57,7 +69,7 @@ final class Daemon {
                 "listener.address": "\(listener.address)", "listener.port": "\(listener.port)",
                 "listener.transports": "\(listener.transports.map(\.rawValue).joined(separator: ","))"])
         }
-        let engine = CallEngine(listeners: listeners, scenario: router, logger: logger)
+        let engine = CallEngine(listeners: listeners, scenario: scenario, logger: logger)
         if let media {
             for (index, listener) in configuration.listeners.enumerated() {
                 engine.anchorSettings[index] = MediaAnchorSettings(pool: media, address: configuration.media.address,
@@ -85,15 +97,17 @@ final class Daemon {
     func stop(grace: Double) async {
         if stopping { return await waitUntilStopped() }
         stopping = true
-        guard let engine else { return finish() }
-        engine.startDraining()
-        logger.info("legato.draining", metadata: ["calls": "\(engine.activeCallCount)", "grace": "\(grace)"])
-        let deadline = Task { @SIPActor in
-            try? await Task.sleep(for: .milliseconds(Int(grace * 1000)))
-            if !Task.isCancelled { engine.hangupAll() }
+        // Without an engine (a start that failed half-way) there are no calls to drain.
+        if let engine {
+            engine.startDraining()
+            logger.info("legato.draining", metadata: ["calls": "\(engine.activeCallCount)", "grace": "\(grace)"])
+            let deadline = Task { @SIPActor in
+                try? await Task.sleep(for: .milliseconds(Int(grace * 1000)))
+                if !Task.isCancelled { engine.hangupAll() }
+            }
+            await engine.waitUntilIdle()
+            deadline.cancel()
         }
-        await engine.waitUntilIdle()
-        deadline.cancel()
         for endpoint in endpoints { await endpoint.shutdown() }
         if let media {
             logger.info("legato.media-stopping", metadata: ["media.ports.allocated": "\(media.allocatedPortPairs)"])
@@ -120,7 +134,7 @@ final class Daemon {
 extension LegatoConfiguration {
     /// True when media may be anchored in Legato: relay is the default
     /// mode, or a route bridges in relay mode or echoes (the daemon then
-    /// starts media workers, and `Call.answer()` works).
+    /// starts media workers, and `Call.answer()` / `startEarlyMedia()` work).
     var usesRelay: Bool {
         media.mode == .relay || routes.contains {
             switch $0.action {

@@ -1,10 +1,8 @@
 import ArgumentParser
+import Legato
 import Logging
-import LegatoConfig
-import LegatoSIP
-#if canImport(Glibc)
-import Glibc
-#endif
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,24 +23,15 @@ struct RunCommand: AsyncParsableCommand {
             FileHandleStderr.write("\(error.description)\n")
             throw ExitCode(2)
         }
-        LogSetup.bootstrap(level: logLevel)
-        let logger = Logger(label: "legato")
-        let daemon = await Daemon(configuration: configuration, logger: logger)
-        let grace = configuration.signalling.shutdownGrace
-        let watcher = SignalWatcher { signo in
-            Task { @SIPActor in
-                logger.info("legato.signal", metadata: ["signal": "\(signo == SIGTERM ? "SIGTERM" : "SIGINT")"])
-                await daemon.stop(grace: signo == SIGTERM ? grace : min(grace, 2))
-            }
+        LegatoServer.bootstrapLogging(level: logLevel)
+        // The conf-driven router: routes, trunks and header policies from the conf.
+        let server = await LegatoServer(configuration: configuration) { context in
+            try ConfigRouter(configuration: context.configuration, media: context.media, logger: context.logger)
         }
-        await watcher.armed()
         do {
-            try await daemon.start()
+            try await server.run()
         } catch {
-            logger.critical("legato.start-failed", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
-        await daemon.waitUntilStopped()
-        _ = watcher
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import LegatoConfig
+import Legato
 #if canImport(Glibc)
 import Glibc
 #endif

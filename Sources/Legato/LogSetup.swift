@@ -1,7 +1,4 @@
-import ArgumentParser
 import Logging
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 /// Configures swift-log once for the process: key=value lines on standard error.
 enum LogSetup {
