@@ -75,7 +75,10 @@ final class Daemon {
                 engine.anchorSettings[index] = MediaAnchorSettings(pool: media, address: configuration.media.address,
                                                                    srtp: listener.srtp,
                                                                    allowRelatch: configuration.media.allowRelatch,
-                                                                   ice: configuration.media.ice)
+                                                                   ice: configuration.media.ice,
+                                                                   watchdog: WatchdogSettings(
+                                                                       stopAfter: configuration.media.rtpTimeout,
+                                                                       hangupAfter: configuration.media.rtpHangupTimeout))
             }
         }
         engine.maxCalls = configuration.signalling.maxCalls
