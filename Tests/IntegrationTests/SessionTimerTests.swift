@@ -21,6 +21,7 @@ extension Integration {
         func run(_ test: TestContext, callee: SippOptions, caller callerOptions: SippOptions? = nil,
                  conf: LegatoConf? = nil) async throws -> (caller: SippResult, callee: SippResult?, log: String) {
             var callee = callee
+            callee.timeLimit = .seconds(150)
             return try await withLegato(conf ?? test.conf(), artifacts: test.artifacts) { legato in
                 let result = try await test.call(uac: callerOptions ?? caller(test), uas: callee)
                 try await legato.expectNoCallsLeft()

@@ -76,9 +76,15 @@ final class Baresip {
     /// Writes the config, starts baresip and connects to its ctrl_tcp port.
     static func start(_ options: Options, artifacts: Artifacts) async throws -> Baresip {
         let configDirectory = artifacts.directory.appendingPathComponent("\(options.name)-baresip")
-        let recordingDirectory = configDirectory.appendingPathComponent("recordings")
+        // baresip's sndfile module cuts a recording's path at about 100
+        // characters (a long test name made it write a file with no suffix):
+        // record under a short path, linked from the test's artifacts.
+        let recordingDirectory = URL(fileURLWithPath: "/tmp/legato-rec-\(UUID().uuidString.prefix(8))")
         try? FileManager.default.removeItem(at: configDirectory)
+        try FileManager.default.createDirectory(at: configDirectory, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: recordingDirectory, withIntermediateDirectories: true)
+        try? FileManager.default.createSymbolicLink(at: configDirectory.appendingPathComponent("recordings"),
+                                                    withDestinationURL: recordingDirectory)
         try config(options, recordingDirectory: recordingDirectory.path)
             .write(to: configDirectory.appendingPathComponent("config"), atomically: true, encoding: .utf8)
         try (account(options) + "\n")
