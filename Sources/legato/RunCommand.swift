@@ -36,6 +36,10 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         await watcher.armed()
+        #if DEBUG
+        let mediaSwitch = MediaSwitchSignals.watch(logger: logger)
+        await mediaSwitch.armed()
+        #endif
         do {
             try await daemon.start()
         } catch {
@@ -44,5 +48,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         await daemon.waitUntilStopped()
         _ = watcher
+        #if DEBUG
+        _ = mediaSwitch
+        #endif
     }
 }

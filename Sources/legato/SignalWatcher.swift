@@ -3,7 +3,7 @@ import Dispatch
 import Glibc
 #endif
 
-/// Turns SIGTERM and SIGINT into calls of a Swift closure (on a Dispatch queue).
+/// Turns SIGTERM and SIGINT (or the given signals) into calls of a Swift closure (on a Dispatch queue).
 ///
 /// Create it before the daemon says it is ready and `await armed()`: a
 /// Dispatch signal source registers asynchronously, and a signal that arrived
@@ -13,10 +13,10 @@ final class SignalWatcher {
     private let sources: [any DispatchSourceSignal]
     private let registered = DispatchGroup()
 
-    init(_ handler: @escaping @Sendable (Int32) -> Void) {
+    init(_ signals: [Int32] = [SIGTERM, SIGINT], _ handler: @escaping @Sendable (Int32) -> Void) {
         let queue = DispatchQueue(label: "legato.signals")
         let group = registered
-        sources = [SIGTERM, SIGINT].map { signo in
+        sources = signals.map { signo in
             // Dispatch delivers the signal only while its default action is off.
             signal(signo, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signo, queue: queue)
@@ -28,7 +28,7 @@ final class SignalWatcher {
         }
     }
 
-    /// Returns once both sources are registered with the kernel.
+    /// Returns once every source is registered with the kernel.
     func armed() async {
         await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
             registered.notify(queue: .global()) { cont.resume() }
