@@ -3,20 +3,20 @@ import Dispatch
 import Glibc
 #endif
 
-/// Turns SIGTERM and SIGINT into calls of a Swift closure (on a Dispatch queue).
+/// Turns SIGTERM and SIGINT (or the given signals) into calls of a Swift closure (on a Dispatch queue).
 ///
 /// Create it before the daemon says it is ready and `await armed()`: a
 /// Dispatch signal source registers asynchronously, and a signal that arrived
 /// between `SIG_IGN` and the registration would be lost. Waiting for the
 /// registration before `legato.ready` means every signal sent after ready counts.
-final class SignalWatcher {
+package final class SignalWatcher {
     private let sources: [any DispatchSourceSignal]
     private let registered = DispatchGroup()
 
-    init(_ handler: @escaping @Sendable (Int32) -> Void) {
+    package init(_ signals: [Int32] = [SIGTERM, SIGINT], _ handler: @escaping @Sendable (Int32) -> Void) {
         let queue = DispatchQueue(label: "legato.signals")
         let group = registered
-        sources = [SIGTERM, SIGINT].map { signo in
+        sources = signals.map { signo in
             // Dispatch delivers the signal only while its default action is off.
             signal(signo, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signo, queue: queue)
@@ -28,8 +28,8 @@ final class SignalWatcher {
         }
     }
 
-    /// Returns once both sources are registered with the kernel.
-    func armed() async {
+    /// Returns once every source is registered with the kernel.
+    package func armed() async {
         await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
             registered.notify(queue: .global()) { cont.resume() }
         }

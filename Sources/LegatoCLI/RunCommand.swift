@@ -28,10 +28,17 @@ struct RunCommand: AsyncParsableCommand {
         let server = await LegatoServer(configuration: configuration) { context in
             try ConfigRouter(configuration: context.configuration, media: context.media, logger: context.logger)
         }
+        #if DEBUG
+        let mediaSwitch = MediaSwitchSignals.watch(logger: Logger(label: "legato"))
+        await mediaSwitch.armed()
+        #endif
         do {
             try await server.run()
         } catch {
             throw ExitCode(1)
         }
+        #if DEBUG
+        _ = mediaSwitch
+        #endif
     }
 }

@@ -7,7 +7,7 @@ extension ConfigLoader {
         var keys: [String] {
             switch self {
             case .bridge: ["trunk", "mode", "user", "headers", "no_answer_timeout", "blind_transfer", "handle_tones",
-                          "digits_after_answer"]
+                          "digits_after_answer", "direct_after_answer"]
             case .reject: ["code", "reason"]
             case .echo: []
             }
@@ -99,7 +99,7 @@ extension ConfigLoader {
     }
 
     /// `action: bridge` — `trunk` (required, must exist), `mode`, `user`, `headers`, `no_answer_timeout`,
-    /// `blind_transfer`, `handle_tones`, `digits_after_answer`.
+    /// `blind_transfer`, `handle_tones`, `digits_after_answer`, `direct_after_answer` (relay mode only).
     private static func readBridge(_ route: MappingReader, match: RouteMatch, media: MediaConfig,
                                    trunks: TrunkTable) -> RouteAction.Bridge? {
         var trunk = route.requiredString("trunk", "the name of a trunk")
@@ -130,9 +130,16 @@ extension ConfigLoader {
                          + "(0-9 * # A-D, p = pause)", key: "digits_after_answer")
             digits = nil
         }
+        var directAfterAnswer = route.bool("direct_after_answer") ?? false
+        if directAfterAnswer, mode != .relay {
+            route.report("direct_after_answer needs mode: relay (a direct-mode bridge is direct from the start)",
+                         key: "direct_after_answer")
+            directAfterAnswer = false
+        }
         guard let trunk else { return nil }
         return RouteAction.Bridge(trunk: trunk, mode: mode, user: user, headers: headers, noAnswerTimeout: timeout,
-                                  blindTransfer: blindTransfer, handleTones: handleTones, digitsAfterAnswer: digits)
+                                  blindTransfer: blindTransfer, handleTones: handleTones, digitsAfterAnswer: digits,
+                                  directAfterAnswer: directAfterAnswer)
     }
 
     /// `action: reject` — `code` (required, 300–699) and `reason`.

@@ -266,11 +266,16 @@ public enum RouteAction: Sendable, Equatable {
         /// 500 ms pause): RFC 4733 on relay legs with telephone-event, else
         /// SIP INFO `application/dtmf-relay` (like Asterisk Dial's `D` option).
         public var digitsAfterAnswer: String?
+        /// Relay mode only: once both legs are connected (the caller ACKed),
+        /// media moves off Legato to go endpoint to endpoint (re-INVITEs to
+        /// both sides; the relay ports are released).
+        public var directAfterAnswer: Bool
 
         public init(trunk: String, mode: MediaMode, user: String = "${user}", headers: HeaderPolicy? = nil,
                     noAnswerTimeout: Double? = nil, blindTransfer: Bool = false, handleTones: Bool = false,
-                    digitsAfterAnswer: String? = nil) {
+                    digitsAfterAnswer: String? = nil, directAfterAnswer: Bool = false) {
             self.digitsAfterAnswer = digitsAfterAnswer
+            self.directAfterAnswer = directAfterAnswer
             self.blindTransfer = blindTransfer
             self.handleTones = handleTones
             self.trunk = trunk

@@ -132,6 +132,31 @@ private let trunkAndRoute = """
         #expect(error?.first.message.hasPrefix("'x' at position 3") == true)
     }
 
+    @Test func directAfterAnswerNeedsRelayMode() throws {
+        func conf(_ mode: String, _ value: String = "true") -> String {
+            """
+            listeners:
+              - address: 127.0.0.1
+            trunks:
+              local:
+                uri: sip:127.0.0.1:5080
+            routes:
+              - action: bridge
+                trunk: local
+                mode: \(mode)
+                direct_after_answer: \(value)
+            """
+        }
+        let config = try ConfigLoader.parse(conf("relay"), path: "test.conf")
+        #expect(config.routes.first?.action == .bridge(.init(trunk: "local", mode: .relay, directAfterAnswer: true)))
+        let direct = #expect(throws: ConfigErrors.self) { try ConfigLoader.parse(conf("direct"), path: "bad.conf") }
+        #expect(direct?.first.key == "routes[0].direct_after_answer")
+        #expect(direct?.first.message.contains("needs mode: relay") == true)
+        #expect(direct?.first.line == 10)
+        let notBool = #expect(throws: ConfigErrors.self) { try ConfigLoader.parse(conf("relay", "soon"), path: "bad.conf") }
+        #expect(notBool?.first.key == "routes[0].direct_after_answer")
+    }
+
     @Test func allowRelatchIsRead() throws {
         let config = try ConfigLoader.parse("""
             listeners:

@@ -30,14 +30,14 @@ extension CallBridge {
     private func offer(from side: BridgeSide, kind: OfferAnswerRelay.Kind, message: SIPMessage,
                        request: SIPServerRequest? = nil, refuse: (Int, String?) -> Void) {
         let other = self[side.other]
-        guard !other.refreshReinvitePending, other.localOffer == nil else { return refuse(491, nil) }
+        guard !switching, !other.refreshReinvitePending, other.localOffer == nil else { return refuse(491, nil) }
         for action in offers.handle(.offer(from: side, kind: kind)) {
             guard case .forward = action else {
                 refuse(491, nil)
                 return
             }
         }
-        var forward = message.body
+        var forward = message.body.map { stampedDirect($0, for: side.other) }
         if let media {
             guard let body = message.body, body.isSDP else {
                 _ = offers.handle(.answer(from: side.other, status: 488))
@@ -94,7 +94,9 @@ extension CallBridge {
             if rewritten { media?.offerFailed(to: side) }
             return (response.status, response.reason, nil)
         }
-        guard rewritten, let media else { return (response.status, response.reason, response.body) }
+        guard rewritten, let media else {
+            return (response.status, response.reason, response.body.map { stampedDirect($0, for: side.other) })
+        }
         switch media.rewriteAnswer(from: side, body: response.body) {
         case .forward(let body): return (response.status, response.reason, body)
         case .refuse(let code, let reason): return (code, reason, nil)
@@ -118,13 +120,16 @@ extension CallBridge {
         guard let side = side(of: call) else { return }
         call.offerAnswered(response)
         _ = offers.handle(.answer(from: side, status: response.status))
+        localOfferSettled(side: side, response: response)
     }
 
     /// `call`'s remote side ACKed: in direct mode, the answer it carries to
     /// the other side's offer (a delayed-offer call) goes on in that side's ACK.
     func acked(by call: Call, body: SIPBody?) {
-        guard media == nil, let side = side(of: call) else { return }
-        self[side.other].relayAnswer(body)
+        guard let side = side(of: call) else { return }
+        if side == .a, directAfterAnswer { switchToDirectAfterAnswer() }
+        guard media == nil else { return }
+        self[side.other].relayAnswer(body.map { stampedDirect($0, for: side.other) })
     }
 
     // MARK: - 100rel and PRACK

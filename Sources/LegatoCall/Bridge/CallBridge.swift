@@ -23,15 +23,30 @@ public final class CallBridge {
     public private(set) var a: Call
     /// The outbound side.
     public private(set) var b: Call
-    /// Relay mode's SDP rewriting; nil in direct mode.
-    private(set) var media: (any SessionRewriter)?
+    /// Every live bridge (a debug hook switches their media mode; leak checks).
+    public static var live: [CallBridge] { Array(registry.values) }
+
+    /// Relay mode's SDP rewriting; nil in direct mode (`switchToDirect`, `switchToRelay` change it).
+    var media: (any SessionRewriter)?
+    /// What relaying this bridge's media takes (set where a media pool runs); nil: `switchToRelay` refuses.
+    var relayPlan: RelayPlan?
+    /// The `o=` line each side saw last after a switch to direct mode: SDP
+    /// crossing in direct mode is stamped with it (RFC 3264 8); nil before any switch.
+    var directOrigins: [BridgeSide: SDPOrigin]?
+    /// `direct_after_answer`: once the caller ACKs Legato's answer, a relayed
+    /// bridge switches to direct media (`switchToDirect`).
+    public var directAfterAnswer = false
+    /// A media-mode switch runs: remote offers get 491 until it is done.
+    var switching = false
+    /// The switch waiting for the final response to Legato's own offer to `side`.
+    var localAnswerWaiter: (side: BridgeSide, continuation: CheckedContinuation<SIPMessage, Never>)?
     var offers = OfferAnswerRelay()
     /// The remote's UPDATE being relayed, answered when the other side answers.
     var pendingUpdate: SIPServerRequest?
     /// Whether one side's end ends the other (off while a transfer runs).
     public private(set) var linksEnds: Bool
     /// Runs at each end of a linked side (relay mode releases its media; idempotent).
-    private let onEnd: @SIPActor () -> Void
+    var onEnd: @SIPActor () -> Void
     private var tokens: [(call: Call, token: ListenerToken)] = []
     let logger: Logger
 
@@ -72,7 +87,7 @@ public final class CallBridge {
     }
 
     /// True while an offer crosses the bridge.
-    var hasOfferInFlight: Bool { offers.isBusy }
+    var hasOfferInFlight: Bool { offers.isBusy || switching }
 
     // MARK: - ends
 
@@ -149,6 +164,9 @@ public final class CallBridge {
     /// An offer waiting for `side`, which ended, gets 481; one from `side` is dropped.
     private func settleOffers(endedSide side: BridgeSide) {
         for action in offers.handle(.ended(side: side)) {
+            if case .localOfferDone(let target, let status) = action {
+                localOfferSettled(side: target, response: SIPMessage(status: status, reason: nil, body: nil, headers: []))
+            }
             guard case .refuse(let origin, let kind, let status) = action else { continue }
             if kind == .update {
                 pendingUpdate?.respond(status)

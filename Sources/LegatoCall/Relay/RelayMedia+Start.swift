@@ -13,7 +13,7 @@ extension RelayMedia {
     /// offer rewritten for leg B, and wires progress, answer and ends.
     static func start(inbound: Call, uri: String, options: CallSIPOptions, engine: CallEngine,
                       media: MediaWorkerPool, address: String, policies: Policies, watchdog: WatchdogSettings,
-                      allowRelatch: Bool = false, ice: ICEMode = .remove, onBridged: @escaping @SIPActor (Call, Call) -> Void = { _, _ in }) {
+                      allowRelatch: Bool = false, ice: ICEMode = .remove, onBridged: @escaping @SIPActor (CallBridge) -> Void = { _ in }) {
         guard let body = inbound.remoteSession, body.isSDP, let offer = try? SDPParser.parse(body.text),
               let first = offer.media.first else {
             inbound.refuse(code: 488, reason: "Relay Needs An SDP Offer",
@@ -71,15 +71,18 @@ extension RelayMedia {
                 return
             }
             outbound.relayHeaderFilter = inbound.peerHeaderFilter
-            relay.bridge = CallBridge.join(a: inbound, b: outbound, media: relay, linksEnds: true) {
+            let bridge = CallBridge.join(a: inbound, b: outbound, media: relay, linksEnds: true) {
                 MediaEventRouter.shared.unregister(session.id)
                 session.release()
             }
+            relay.bridge = bridge
+            bridge.relayPlan = RelayPlan(pool: media, address: address, policies: policies, watchdog: watchdog,
+                                         allowRelatch: allowRelatch, ice: ice)
             inbound.media = (session, .a)
             outbound.media = (session, .b)
             MediaEventRouter.shared.register(sessionID, a: inbound, b: outbound)
             relay.wire(inbound: inbound, outbound: outbound, watchdog: watchdog)
-            onBridged(inbound, outbound)
+            onBridged(bridge)
         }
     }
 

@@ -30,9 +30,10 @@ final class RelayMedia: SessionRewriter {
     /// One leg's SDP bookkeeping.
     struct LegState {
         var srtp: SRTPNegotiator
-        /// `o=` session id and version of the SDP Legato sends on the leg.
-        let sessionID = UInt64.random(in: 1_000_000...9_999_999_999)
-        var version: UInt64 = 0
+        /// The `o=` line of the SDP Legato sends on the leg (its version grows with each SDP).
+        var origin: SDPOrigin
+        /// Whether the leg's media is SRTP (Legato terminates it).
+        var secure = false
         /// Whether the leg's remote, by its latest accepted offer, holds the other side.
         var holds = false
         /// Legato's ICE-lite credentials on the leg (media.ice: lite), and
@@ -70,14 +71,20 @@ final class RelayMedia: SessionRewriter {
     /// True while either side holds the other (the RTP watchdog is off then).
     var isOnHold: Bool { a.holds || b.holds }
 
+    /// A relay for a new call (`start`), or for a bridge switched to relay
+    /// mid-call: then `origins` are the `o=` lines each leg saw last.
     init(session: RelaySession, address: String, policies: Policies,
-                 initialAnswer: SRTPNegotiator.Announcement, a: SRTPNegotiator) {
+         initialAnswer: SRTPNegotiator.Announcement, a: SRTPNegotiator, origins: [BridgeSide: SDPOrigin] = [:]) {
         self.session = session
         self.address = address
-        self.a = LegState(srtp: a, ice: session.ice[.a])
-        self.b = LegState(srtp: SRTPNegotiator(policy: policies.b), ice: session.ice[.b])
+        self.a = LegState(srtp: a, origin: origins[.a] ?? .legato(address: address), ice: session.ice[.a])
+        self.b = LegState(srtp: SRTPNegotiator(policy: policies.b), origin: origins[.b] ?? .legato(address: address),
+                          ice: session.ice[.b])
         self.initialAnswer = initialAnswer
     }
+
+    /// The `o=` line each side has seen last from Legato.
+    var origins: [BridgeSide: SDPOrigin] { [.a: a.origin, .b: b.origin] }
 
     // MARK: - re-INVITE (SessionRewriter)
 
@@ -183,10 +190,10 @@ final class RelayMedia: SessionRewriter {
     /// An answer accepting rtcp-mux names no separate RTCP port.
     func sdp(for leg: RelayLeg, from source: SessionDescription,
                      announcement: SRTPNegotiator.Announcement, rtcpMux: Bool, offering: Bool = false) -> SIPBody {
-        self[leg].version += 1
-        return RelaySDP.body(from: source, address: address, ports: session.ports[leg], announcement: announcement,
-                             rtcpMux: rtcpMux, offering: offering, version: self[leg].version,
-                             sessionID: self[leg].sessionID, ice: self[leg].remoteOffersICE ? self[leg].ice : nil)
+        let body = RelaySDP.body(from: source, address: address, ports: session.ports[leg], announcement: announcement,
+                                 rtcpMux: rtcpMux, offering: offering, version: 0, sessionID: 0,
+                                 ice: self[leg].remoteOffersICE ? self[leg].ice : nil)
+        return self[leg].origin.stamp(body)
     }
 
     /// Points `leg` at the first media section of `sdp` (that leg's remote's
@@ -197,6 +204,7 @@ final class RelayMedia: SessionRewriter {
         let muxes = Self.muxes(sdp)
         let remote = RelaySDP.remoteEndpoints(of: sdp)
         self[leg].remoteOffersICE = sdp.offersICE
+        self[leg].secure = keys != nil
         Task {
             do {
                 try await session.setSRTP(leg, keys)

@@ -115,15 +115,15 @@ public final class ConfigRouter: Scenario {
                 inbound.refuse(code: 488, reason: "Relay Mode Not Available")
                 return
             }
-            let policies = RelayMedia.Policies(
-                a: listenerSRTP.indices.contains(alerting.listener) ? listenerSRTP[alerting.listener] : .optional,
-                b: trunk.srtp)
+            let policies = policies(alerting, trunk)
             inbound.relayHeaderFilter = filter
             inbound.peerHeaderFilter = reverse
             let timeout = options.noAnswerTimeout
             RelayMedia.start(inbound: inbound, uri: uri, options: options, engine: engine, media: media,
                               address: mediaAddress, policies: policies, watchdog: watchdog,
-                              allowRelatch: allowRelatch, ice: ice) { inbound, outbound in
+                              allowRelatch: allowRelatch, ice: ice) { joined in
+                let inbound = joined.a, outbound = joined.b
+                joined.directAfterAnswer = bridge.directAfterAnswer
                 if bridge.blindTransfer {
                     BlindTransfer.enable([inbound, outbound], engine: engine, filter: filter, noAnswerTimeout: timeout)
                 }
@@ -142,12 +142,24 @@ public final class ConfigRouter: Scenario {
         }
         inbound.relayHeaderFilter = filter
         outbound.relayHeaderFilter = reverse
-        CallBridge.direct(inbound: inbound, outbound: outbound)
+        let joined = CallBridge.direct(inbound: inbound, outbound: outbound)
+        if let media {
+            // A direct bridge can be relayed mid-call (`switchToRelay`) with the relay routes' settings.
+            joined.relayPlan = RelayPlan(pool: media, address: mediaAddress, policies: policies(alerting, trunk),
+                                         watchdog: watchdog, allowRelatch: allowRelatch, ice: ice)
+        }
         if bridge.blindTransfer {
             BlindTransfer.enable([inbound, outbound], engine: engine, filter: filter, noAnswerTimeout: options.noAnswerTimeout)
         }
         if bridge.handleTones { Self.handleTones(inbound, outbound) }
         if let digits = bridge.digitsAfterAnswer { Self.sendDigitsAfterAnswer(digits, to: outbound) }
+    }
+
+    /// The SRTP policies of a relayed bridge: the listener's on leg A, the trunk's on leg B.
+    private func policies(_ alerting: CallAlerting, _ trunk: TrunkConfig) -> RelayMedia.Policies {
+        RelayMedia.Policies(
+            a: listenerSRTP.indices.contains(alerting.listener) ? listenerSRTP[alerting.listener] : .optional,
+            b: trunk.srtp)
     }
 
     /// `handle_tones`: both legs report digits once the callee answered (the

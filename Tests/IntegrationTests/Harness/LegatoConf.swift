@@ -32,6 +32,8 @@ struct LegatoConf {
         var handleTones = false
         /// `digits_after_answer:` on a bridge route.
         var digitsAfterAnswer: String? = nil
+        /// `direct_after_answer: true` on a (relay-mode) bridge route.
+        var directAfterAnswer = false
     }
 
     var address = "127.0.0.1"
@@ -126,6 +128,7 @@ struct LegatoConf {
                 if route.blindTransfer { lines.append("    blind_transfer: true") }
                 if route.handleTones { lines.append("    handle_tones: true") }
                 if let digits = route.digitsAfterAnswer { lines.append("    digits_after_answer: \(Self.quoted(digits))") }
+                if route.directAfterAnswer { lines.append("    direct_after_answer: true") }
             case let .reject(code, reason):
                 lines += ["    action: reject", "    code: \(code)"]
                 if let reason { lines.append("    reason: \(Self.quoted(reason))") }

@@ -85,6 +85,11 @@ final class LegatoProcess: @unchecked Sendable {
         try await child.signal(SIGTERM)
     }
 
+    /// Debug builds: SIGUSR1 switches every bridge to direct media, SIGUSR2 to relayed media.
+    func switchMedia(toDirect: Bool) async throws {
+        try await child.signal(toDirect ? SIGUSR1 : SIGUSR2)
+    }
+
     /// Waits until the log contains `text`; false on timeout.
     func waitForLog(_ text: String, timeout: Duration = .seconds(10)) async -> Bool {
         await waitUntil(timeout: timeout) { log.contains(text) }
