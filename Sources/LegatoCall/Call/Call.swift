@@ -156,6 +156,7 @@ public final class Call {
         customDataValue = value
     }
 
+    /// A one-line summary: id, direction, number and state.
     public var description: String {
         "Call(\(id), \(incoming ? "inbound" : "outbound"), \(number), \(state))"
     }
@@ -218,5 +219,6 @@ enum LocalOffer {
 }
 
 extension Call: SIPLegDelegate {
+    /// An event of the call's dialog, in order (from its `CallLeg`).
     public func legDidReceive(_ event: SIPLegEvent) { handle(event) }
 }

@@ -3,8 +3,11 @@ import LegatoSIP
 
 /// RTP timeout settings in seconds (`media.rtp_timeout`, `media.rtp_hangup_timeout`; 0 = never hang up).
 public struct WatchdogSettings: Sendable, Equatable {
+    /// Seconds of silence before RtpStopped.
     public var stopAfter: Double
+    /// Seconds of silence before the call is hung up (0: never).
     public var hangupAfter: Double
+    /// The settings as the conf gives them.
     public init(stopAfter: Double, hangupAfter: Double) {
         self.stopAfter = stopAfter
         self.hangupAfter = hangupAfter
