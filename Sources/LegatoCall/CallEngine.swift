@@ -7,10 +7,13 @@ import LegatoSIP
 public final class CallEngine: SIPEndpointDelegate {
     /// A listener the engine can place outbound calls from.
     public struct Listener {
+        /// The listener's SIP endpoint.
         public let endpoint: SIPEndpoint
+        /// Transports the listener has, lowercase (`udp`, `tcp`, `tls`).
         public let transports: Set<String>
         /// The listener's position in the configuration (`CallAlerting.listener`).
         public let index: Int
+        /// A listener; `index` is its position in the configuration's `listeners`.
         public init(endpoint: SIPEndpoint, transports: Set<String>, index: Int = 0) {
             self.endpoint = endpoint
             self.transports = transports
@@ -19,6 +22,7 @@ public final class CallEngine: SIPEndpointDelegate {
         var isIPv6: Bool { endpoint.address.contains(":") }
     }
 
+    /// Receives every inbound call that passes the engine's checks.
     public let scenario: Scenario
     private let listeners: [Listener]
     private let logger: Logger
@@ -40,6 +44,7 @@ public final class CallEngine: SIPEndpointDelegate {
     public var loadMonitor: LoadMonitor?
     private var inboundCount = 0
 
+    /// Becomes the delegate of every listener's endpoint.
     public init(listeners: [Listener], scenario: Scenario, logger: Logger) {
         self.listeners = listeners
         self.scenario = scenario
@@ -104,6 +109,9 @@ public final class CallEngine: SIPEndpointDelegate {
 
     // MARK: - inbound
 
+    /// Turns the INVITE into an inbound `Call` and hands it to the scenario, unless it
+    /// is refused first: 503 (draining, overloaded, too many calls), 415 (body not SDP or
+    /// multipart), 422 (Session-Expires below Legato's Min-SE) or 483 (Max-Forwards exhausted).
     public func endpoint(_ endpoint: SIPEndpoint, didReceiveInvite invite: SIPMessage, on leg: SIPLeg) {
         let call = Call(id: newCallID(), incoming: true, leg: leg, number: invite.requestUser ?? "",
                         callerid: invite.fromUser ?? "", displayName: invite.fromDisplayName ?? "",

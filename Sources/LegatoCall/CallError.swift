@@ -29,6 +29,7 @@ public enum CallError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The remote offer cannot be answered with media anchored in Legato (no SDP, SRTP policy…).
     case offerNotAcceptable(method: String, reason: String)
 
+    /// A one-line message for logs and API callers.
     public var description: String {
         switch self {
         case .headerNameNotCustom(let n): return "header '\(n)' is not allowed: extra headers must start with 'X-'"

@@ -9,5 +9,6 @@ public enum CallState: String, Sendable, Equatable, CustomStringConvertible {
     /// Ended, or being ended.
     case terminated = "TERMINATED"
 
+    /// The raw value, e.g. `CONNECTED`.
     public var description: String { rawValue }
 }

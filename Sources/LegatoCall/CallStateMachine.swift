@@ -5,6 +5,7 @@
 /// the actions. Keeping it a value makes every race (CANCEL vs 200, BYE vs
 /// BYE, timeout vs answer) a unit test.
 public struct CallStateMachine: Equatable, Sendable {
+    /// What can happen to the leg: an API call on it, or news from its dialog.
     public enum Input: Equatable, Sendable {
         // API (local) inputs
         case ring
@@ -23,6 +24,7 @@ public struct CallStateMachine: Equatable, Sendable {
         case dialogEnded(status: Int, reason: String)
     }
 
+    /// What `Call` must do after an input, in the order returned.
     public enum Action: Equatable, Sendable {
         /// Send a response to the inbound INVITE.
         case respond(Int)
@@ -49,11 +51,14 @@ public struct CallStateMachine: Equatable, Sendable {
         case ended
     }
 
+    /// True for an inbound leg (it received the INVITE), false for an outbound one.
     public let incoming: Bool
+    /// Where the leg is now; starts at `.alerting` (inbound) or `.progressing` (outbound).
     public private(set) var phase: Phase
     /// True once the dialog itself is gone (sofia destroyed the handle).
     public private(set) var dialogGone = false
 
+    /// A fresh leg, before any input.
     public init(incoming: Bool) {
         self.incoming = incoming
         self.phase = incoming ? .alerting : .progressing

@@ -15,6 +15,8 @@ public final class LoadMonitor {
     /// Current verdict.
     public var isOverloaded: Bool { detector.isOverloaded }
 
+    /// `lagThresholdMilliseconds` is the lag that turns the verdict on; `period` is
+    /// the sampling interval (default 50 ms). Does not sample until `start()`.
     public init(lagThresholdMilliseconds: Int, period: Duration = .milliseconds(50), logger: Logger) {
         detector = OverloadDetector(threshold: .milliseconds(lagThresholdMilliseconds))
         self.period = period

@@ -2,6 +2,7 @@
 /// the last RTP/RTCP packet received from that leg's remote side, get back
 /// what changed (VoxEngine's RtpStopped / RtpResumed, and the hang-up timeout).
 public struct RTPWatchdog: Equatable, Sendable {
+    /// What changed with one observation.
     public enum Verdict: Equatable, Sendable {
         case unchanged
         /// Nothing received for `stopAfter`.
@@ -12,11 +13,14 @@ public struct RTPWatchdog: Equatable, Sendable {
         case expired
     }
 
+    /// Silence after which the leg counts as stopped (RtpStopped).
     public let stopAfter: Duration
     /// nil: never hang up for silence.
     public let hangupAfter: Duration?
     private var start: ContinuousClock.Instant
+    /// True between a `.stopped` verdict and the next `.resumed`.
     public private(set) var isStopped = false
+    /// True once `.expired` was returned; later observations return `.unchanged`.
     public private(set) var isExpired = false
 
     /// `start` is when media may first be expected (the answer).

@@ -11,18 +11,23 @@ public protocol Scenario: AnyObject {
 /// The data of a new inbound call (VoxEngine's `CallAlerting` event).
 @SIPActor
 public struct CallAlerting {
+    /// The inbound call, alerting; the scenario must answer, reject or bridge it.
     public let call: Call
     /// The caller's user part.
     public let callerid: String
     /// The dialed user part (request-URI user).
     public let destination: String
+    /// The From URI, without display name or tag.
     public let fromURI: String
+    /// The To URI, without display name or tag.
     public let toURI: String
+    /// The From display name, unquoted; empty when absent.
     public let displayName: String
     /// All headers Legato read from the INVITE (X-headers, User-Agent, Subject).
     public let headers: [SIPHeader]
     /// The INVITE's Max-Forwards (70 when absent).
     public let maxForwards: Int
+    /// customData of the event (VoxEngine's `customData`); `CallEngine` leaves it nil.
     public let customData: String?
     /// Index (in the configuration's `listeners`) of the listener the INVITE arrived on.
     public var listener: Int = 0
@@ -48,6 +53,8 @@ public struct CallSIPOptions: Sendable {
     /// subject to the X- rule of `headers`.
     var systemHeaders: [SIPHeader] = []
 
+    /// Options with the defaults above: anonymous caller, no extra headers, delayed
+    /// offer, Max-Forwards 70, no ring limit.
     public init(callerid: String? = nil, displayName: String? = nil, headers: [SIPHeader] = [],
                 customData: String? = nil, offer: SIPBody? = nil, maxForwards: Int = 70,
                 noAnswerTimeout: Double? = nil) {

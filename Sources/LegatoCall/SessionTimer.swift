@@ -13,24 +13,33 @@ import LegatoSIP
 public struct SessionTimer: Equatable, Sendable {
     /// `signalling.session_timer` (0: Legato uses no timers) and `session_min_se`.
     public struct Policy: Equatable, Sendable {
+        /// Session interval Legato asks for, in seconds; 0: no timers.
         public var interval: Int
+        /// Shortest interval Legato accepts, in seconds; never below 90 (RFC 4028).
         public var minSE: Int
+        /// `minSE` below 90 is raised to 90.
         public init(interval: Int, minSE: Int) {
             self.interval = interval
             self.minSE = max(90, minSE)
         }
+        /// No session timers.
         public static let off = Policy(interval: 0, minSE: 90)
         var isOn: Bool { interval > 0 }
     }
 
     /// What the remote side's message said about timers.
     public struct Remote: Equatable, Sendable {
+        /// `Session-Expires` delta in seconds; nil when absent.
         public var expires: Int?
         /// `uac` or `uas`, relative to the transaction of the message.
         public var refresher: String?
+        /// `Min-SE` in seconds; nil when absent.
         public var minSE: Int?
+        /// Supported or Require lists `timer`.
         public var supportsTimer: Bool
+        /// Allow lists UPDATE; nil when the message had no Allow header.
         public var allowsUpdate: Bool?
+        /// The remote side's timer fields as given; all absent by default.
         public init(expires: Int? = nil, refresher: String? = nil, minSE: Int? = nil,
                     supportsTimer: Bool = false, allowsUpdate: Bool? = nil) {
             self.expires = expires
@@ -39,19 +48,24 @@ public struct SessionTimer: Equatable, Sendable {
             self.supportsTimer = supportsTimer
             self.allowsUpdate = allowsUpdate
         }
+        /// The timer fields of a received request or response.
         public init(_ message: SIPMessage) {
             self.init(expires: message.sessionExpires, refresher: message.sessionRefresher, minSE: message.minSE,
                       supportsTimer: message.supportsTimer, allowsUpdate: message.allowsUpdate)
         }
     }
 
+    /// Which side refreshes the session: Legato, or the leg's remote side.
     public enum Refresher: String, Equatable, Sendable { case legato, remote }
+    /// How Legato refreshes: UPDATE without body, or re-INVITE; the raw value is the method name.
     public enum Method: String, Equatable, Sendable { case update = "UPDATE", reinvite = "INVITE" }
+    /// Why a timer ends the call; the raw value is the log/reason text.
     public enum Cause: String, Equatable, Sendable {
         case sessionExpired = "session-expired"
         case refreshFailed = "refresh-failed"
     }
 
+    /// What happened on the leg's dialog that matters to the timer.
     public enum Input: Equatable, Sendable {
         /// Legato answered the remote side's INVITE with 2xx (inbound leg).
         case answered(request: Remote)
@@ -65,6 +79,7 @@ public struct SessionTimer: Equatable, Sendable {
         case timerFired(canReinvite: Bool)
     }
 
+    /// What `Call` must do after an input.
     public enum Action: Equatable, Sendable {
         /// (Re)arm the leg's one timer to fire after this many seconds.
         case arm(seconds: Double)
@@ -75,15 +90,18 @@ public struct SessionTimer: Equatable, Sendable {
         case end(Cause)
     }
 
+    /// The configured policy (`signalling.session_timer`, `session_min_se`).
     public let policy: Policy
     /// The negotiated interval in seconds; nil while the leg uses no timer.
     public private(set) var interval: Int?
+    /// Who refreshes the negotiated session; meaningful only while `interval` is set.
     public private(set) var refresher: Refresher = .remote
     /// Whether refreshes go by UPDATE (the peer's Allow listed it).
     public private(set) var peerAllowsUpdate = false
     /// The refresh Legato sent and waits for.
     public private(set) var refreshInFlight: Method?
 
+    /// No timer yet; one starts when an input negotiates it.
     public init(policy: Policy) { self.policy = policy }
 
     // MARK: - headers
@@ -120,6 +138,7 @@ public struct SessionTimer: Equatable, Sendable {
 
     // MARK: - machine
 
+    /// Feeds one input; returns what to do, in order (empty: nothing).
     public mutating func handle(_ input: Input) -> [Action] {
         switch input {
         case .answered(let request):

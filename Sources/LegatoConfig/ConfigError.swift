@@ -18,6 +18,7 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
     /// What is wrong, in words meant for the person editing the file.
     public var message: String
 
+    /// An error at `line`:`column` of `file` (0, 0 for the whole file) about `key` (empty: none).
     public init(file: String, line: Int, column: Int, key: String, message: String) {
         self.file = file
         self.line = line

@@ -16,6 +16,7 @@ public struct LegatoConfiguration: Sendable, Equatable {
     /// Ordered routes; the first match wins.
     public var routes: [RouteConfig]
 
+    /// A configuration from already validated parts (the loader and tests build these).
     public init(sourcePath: String, listeners: [ListenerConfig], signalling: SignallingConfig,
                 media: MediaConfig, trunks: [String: TrunkConfig], routes: [RouteConfig]) {
         self.sourcePath = sourcePath
@@ -52,6 +53,8 @@ public struct ListenerConfig: Sendable, Equatable {
     /// The X- header of inbound INVITEs whose value becomes the call's customData (nil: none).
     public var customDataHeader: String?
 
+    /// A listener with the defaults above: port 5060, udp and tcp, TLS port 5061,
+    /// SRTP optional, no customData header.
     public init(address: String, port: Int = 5060, transports: [SIPTransport] = [.udp, .tcp],
                 tlsCertificate: String? = nil, tlsKey: String? = nil, tlsPort: Int = 5061,
                 srtp: SRTPPolicy = .optional) {
@@ -109,6 +112,8 @@ public struct SignallingConfig: Sendable, Equatable {
     /// RFC 4028 Min-SE: the shortest session interval Legato accepts.
     public var sessionMinSE: Int = 90
 
+    /// Signalling settings with the conf defaults; `sessionTimer` (1800 s) and
+    /// `sessionMinSE` (90 s) are set separately.
     public init(noAnswerTimeout: Double = 60, shutdownGrace: Double = 30, userAgent: String = "Legato",
                 maxCalls: Int = 0, overloadLagMilliseconds: Int = 200, earlyMediaTimeout: Double = 60) {
         self.earlyMediaTimeout = earlyMediaTimeout
@@ -148,6 +153,8 @@ public struct MediaConfig: Sendable, Equatable {
     /// ICE on relay legs (`media.ice`): removed (default) or ICE-lite.
     public var ice: ICEMode
 
+    /// Media settings with the conf defaults: direct mode on 127.0.0.1, ports
+    /// 30000–39999, RTP timeout 7 s, hang-up after 60 s, no relatching, ICE removed.
     public init(mode: MediaMode = .direct, address: String = "127.0.0.1",
                 portRange: ClosedRange<Int> = 30000...39999, workers: Int = 0,
                 rtpTimeout: Double = 7, rtpHangupTimeout: Double = 60, allowRelatch: Bool = false,
@@ -175,6 +182,7 @@ public struct HeaderPolicy: Sendable, Equatable {
     /// MESSAGE). nil: `allow`/`deny` apply both ways.
     public var fromTrunk: HeaderRules?
 
+    /// A policy; by default X-headers cross both ways.
     public init(allow: [String] = ["^X-"], deny: [String] = [], fromTrunk: HeaderRules? = nil) {
         self.allow = allow
         self.deny = deny
@@ -184,9 +192,12 @@ public struct HeaderPolicy: Sendable, Equatable {
 
 /// Allow/deny patterns for one direction of a `HeaderPolicy`.
 public struct HeaderRules: Sendable, Equatable {
+    /// A header crosses only if its name matches one of these (default: `^X-`).
     public var allow: [String]
+    /// ... and none of these (default: none). Deny wins over allow.
     public var deny: [String]
 
+    /// Rules; by default every X-header crosses.
     public init(allow: [String] = ["^X-"], deny: [String] = []) {
         self.allow = allow
         self.deny = deny
@@ -195,6 +206,7 @@ public struct HeaderRules: Sendable, Equatable {
 
 /// An outbound target: where bridged calls are sent.
 public struct TrunkConfig: Sendable, Equatable {
+    /// The trunk's key under `trunks`, as routes name it.
     public var name: String
     /// Base SIP URI, e.g. `sip:127.0.0.1:5080`. Its user part, if any, is replaced by the route's user.
     public var uri: String
@@ -207,6 +219,7 @@ public struct TrunkConfig: Sendable, Equatable {
     /// The X- header that carries the call's customData on INVITEs to this trunk (nil: none).
     public var customDataHeader: String?
 
+    /// A trunk over udp with the default header policy, plain RTP and no customData header.
     public init(name: String, uri: String, transport: SIPTransport = .udp, headers: HeaderPolicy = HeaderPolicy(),
                 srtp: SRTPPolicy = .off) {
         self.srtp = srtp
@@ -226,6 +239,7 @@ public struct RouteMatch: Sendable, Equatable {
     /// Header name → regex on that header's value (header absent = no match).
     public var headers: [String: String]
 
+    /// Conditions; none given matches every call.
     public init(requestUser: String? = nil, fromUser: String? = nil, headers: [String: String] = [:]) {
         self.requestUser = requestUser
         self.fromUser = fromUser
@@ -243,6 +257,7 @@ public enum RouteAction: Sendable, Equatable {
     /// back to it (a test service; needs the media engine).
     case echo
 
+    /// What a `bridge` route does: the trunk, media mode and per-route options.
     public struct Bridge: Sendable, Equatable {
         /// Name of the trunk (must exist in `trunks`).
         public var trunk: String
@@ -271,6 +286,8 @@ public enum RouteAction: Sendable, Equatable {
         /// both sides; the relay ports are released).
         public var directAfterAnswer: Bool
 
+        /// A bridge that keeps the dialed user, the trunk's header policy and the
+        /// global no-answer timeout, with every option off.
         public init(trunk: String, mode: MediaMode, user: String = "${user}", headers: HeaderPolicy? = nil,
                     noAnswerTimeout: Double? = nil, blindTransfer: Bool = false, handleTones: Bool = false,
                     digitsAfterAnswer: String? = nil, directAfterAnswer: Bool = false) {
@@ -289,10 +306,14 @@ public enum RouteAction: Sendable, Equatable {
 
 /// One ordered route.
 public struct RouteConfig: Sendable, Equatable {
+    /// Unique among routes; `route-N` (1-based position) when the conf gives none.
     public var name: String
+    /// When the route applies.
     public var match: RouteMatch
+    /// What it does with a matching call.
     public var action: RouteAction
 
+    /// A route from its parts.
     public init(name: String, match: RouteMatch, action: RouteAction) {
         self.name = name
         self.match = match

@@ -40,5 +40,6 @@ public enum DTMFDigit: UInt8, Sendable, Hashable, CaseIterable, CustomStringConv
         }
     }
 
+    /// The digit as written (`character`).
     public var description: String { String(character) }
 }

@@ -3,9 +3,12 @@
 /// agent towards that leg's remote. Random per leg, from the ICE character
 /// set (RFC 8839 §5.4: ALPHA / DIGIT / "+" / "/").
 public struct ICECredentials: Sendable, Hashable {
+    /// The `a=ice-ufrag` value.
     public var ufrag: String
+    /// The `a=ice-pwd` value (the short-term key of STUN MESSAGE-INTEGRITY).
     public var pwd: String
 
+    /// Credentials as given (no check of length or character set).
     public init(ufrag: String, pwd: String) {
         self.ufrag = ufrag
         self.pwd = pwd

@@ -7,6 +7,7 @@ public struct MediaEndpoint: Hashable, Sendable, CustomStringConvertible {
     /// UDP port, 1...65535.
     public var port: Int
 
+    /// An endpoint as given; `host` is not resolved or checked.
     public init(host: String, port: Int) {
         self.host = host
         self.port = port
@@ -15,6 +16,7 @@ public struct MediaEndpoint: Hashable, Sendable, CustomStringConvertible {
     /// True when `host` parses as an IPv6 address.
     public var isIPv6: Bool { host.contains(":") }
 
+    /// `host:port`, with the IPv6 host in brackets.
     public var description: String { isIPv6 ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 

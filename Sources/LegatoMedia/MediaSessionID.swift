@@ -4,10 +4,14 @@ public struct MediaSessionID: RawRepresentable, Hashable, Sendable, CustomString
     /// The caller's number for the session.
     public let rawValue: UInt64
 
+    /// The session with this number.
     public init(rawValue: UInt64) { self.rawValue = rawValue }
+    /// The session with this number.
     public init(_ rawValue: UInt64) { self.rawValue = rawValue }
+    /// The session with this number, from a literal.
     public init(integerLiteral value: UInt64) { self.rawValue = value }
 
+    /// `media#N`, for logs.
     public var description: String { "media#\(rawValue)" }
 }
 
@@ -20,6 +24,7 @@ public enum RelayLeg: Int, Sendable, Hashable, CaseIterable, CustomStringConvert
     /// The other leg.
     public var peer: RelayLeg { self == .a ? .b : .a }
 
+    /// `A` or `B`.
     public var description: String { self == .a ? "A" : "B" }
 }
 
@@ -28,5 +33,6 @@ public enum MediaStream: Int, Sendable, Hashable, CaseIterable, CustomStringConv
     case rtp = 0
     case rtcp = 1
 
+    /// `RTP` or `RTCP`.
     public var description: String { self == .rtp ? "RTP" : "RTCP" }
 }

@@ -7,6 +7,7 @@ public struct PortAllocator: Sendable, Equatable {
         case exhausted
     }
 
+    /// The configured range; pairs start at its first even port.
     public let range: ClosedRange<Int>
     private var inUse: Set<Int> = []
     private var next: Int

@@ -7,6 +7,7 @@ public struct SRTPLegKeys: Sendable, Equatable {
     /// The key Legato generated for this leg and announced to the remote.
     public var local: SRTPKeyMaterial
 
+    /// The keys of one leg: the remote's and Legato's own.
     public init(remote: SRTPKeyMaterial, local: SRTPKeyMaterial) {
         self.remote = remote
         self.local = local

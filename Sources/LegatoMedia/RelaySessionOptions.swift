@@ -5,6 +5,7 @@ public struct RelayLegPorts: Sendable, Hashable {
     /// The RTCP port (RTP + 1).
     public var rtcp: Int { rtp + 1 }
 
+    /// `rtp` is the even port; RTCP is `rtp + 1`.
     public init(rtp: Int) { self.rtp = rtp }
 }
 
@@ -15,11 +16,13 @@ public struct RelaySessionPorts: Sendable, Hashable {
     /// Leg B's ports.
     public let b: RelayLegPorts
 
+    /// The ports of both legs.
     public init(a: RelayLegPorts, b: RelayLegPorts) {
         self.a = a
         self.b = b
     }
 
+    /// The ports of `leg`.
     public subscript(leg: RelayLeg) -> RelayLegPorts { leg == .a ? a : b }
 }
 
@@ -42,6 +45,7 @@ public struct RelaySessionOptions: Sendable, Hashable {
     /// Legato's ICE credentials on leg B.
     public var iceB: ICECredentials?
 
+    /// Options; by default no relatching, no rtcp-mux, no echo and no ICE (STUN dropped).
     public init(allowRelatch: Bool = false, rtcpMuxA: Bool = false, rtcpMuxB: Bool = false, echoA: Bool = false,
                 iceA: ICECredentials? = nil, iceB: ICECredentials? = nil) {
         self.iceA = iceA

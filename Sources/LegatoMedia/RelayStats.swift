@@ -3,9 +3,11 @@
 public struct RelayStreamStats: Sendable, Equatable {
     /// Packets received on the leg's socket (accepted or not).
     public var packetsIn: UInt64 = 0
+    /// Bytes (UDP payload) of the packets in `packetsIn`.
     public var bytesIn: UInt64 = 0
     /// Packets sent towards the leg's remote.
     public var packetsOut: UInt64 = 0
+    /// Bytes (UDP payload) of the packets in `packetsOut`.
     public var bytesOut: UInt64 = 0
     /// Packets dropped because they came from a source other than the latched remote.
     public var droppedForeignSource: UInt64 = 0
@@ -24,6 +26,7 @@ public struct RelayStreamStats: Sendable, Equatable {
     /// When the last packet was received from this leg (monotonic clock, measured once per wakeup).
     public var lastPacketAt: ContinuousClock.Instant?
 
+    /// All counters zero, no packet yet.
     public init() {}
 
     /// All drops that happened on packets received from this leg.
@@ -42,12 +45,15 @@ public struct RelayLegStats: Sendable, Equatable {
     public var rtcpRemote: MediaEndpoint?
     /// True once the RTP remote was latched from a received packet.
     public var rtpLatched = false
+    /// True once the RTCP remote was latched from a received packet.
     public var rtcpLatched = false
     /// STUN received on the leg's ports (never relayed, never latching).
     public var stun = RelaySTUNStats()
 
+    /// All counters zero, no remote.
     public init() {}
 
+    /// The counters of `stream` (`rtp` or `rtcp`).
     public subscript(stream: MediaStream) -> RelayStreamStats {
         get { stream == .rtp ? rtp : rtcp }
         set { if stream == .rtp { rtp = newValue } else { rtcp = newValue } }
@@ -70,8 +76,10 @@ public struct RelaySessionStats: Sendable, Equatable {
     /// Leg B.
     public var b = RelayLegStats()
 
+    /// Both legs zero.
     public init() {}
 
+    /// The stats of `leg` (`a` or `b`).
     public subscript(leg: RelayLeg) -> RelayLegStats {
         get { leg == .a ? a : b }
         set { if leg == .a { a = newValue } else { b = newValue } }
@@ -92,5 +100,6 @@ public struct RelaySTUNStats: Sendable, Equatable {
     /// (media.ice: remove), and anything but a Binding Request.
     public var dropped: UInt64 = 0
 
+    /// All counters zero.
     public init() {}
 }

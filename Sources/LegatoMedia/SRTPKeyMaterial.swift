@@ -80,5 +80,6 @@ public struct SRTPKeyMaterial: Sendable, Equatable {
 extension SRTPKeyMaterial: CustomStringConvertible, CustomDebugStringConvertible {
     /// The suite only; the key is never printed.
     public var description: String { "SRTPKeyMaterial(\(suite.sdpName), <redacted>)" }
+    /// Same as `description`: the key is never printed.
     public var debugDescription: String { description }
 }

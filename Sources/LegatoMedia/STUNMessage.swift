@@ -4,26 +4,35 @@ import Glibc
 /// where each attribute's value lies. Built only on the slow path (the fast
 /// path looks at one byte first: `STUNMessage.mayBeSTUN`).
 public struct STUNMessage: Sendable, Equatable {
+    /// The fixed value of header bytes 4–7 (RFC 5389 §6).
     public static let magicCookie: UInt32 = 0x2112_A442
+    /// Header length in bytes.
     public static let headerLength = 20
+    /// Message type of a Binding Request.
     public static let bindingRequest: UInt16 = 0x0001
+    /// Message type of a Binding Success Response.
     public static let bindingSuccess: UInt16 = 0x0101
     /// Attribute types used here.
     public static let username: UInt16 = 0x0006
+    /// MESSAGE-INTEGRITY attribute type (HMAC-SHA1, 20 bytes).
     public static let messageIntegrity: UInt16 = 0x0008
+    /// XOR-MAPPED-ADDRESS attribute type.
     public static let xorMappedAddress: UInt16 = 0x0020
+    /// FINGERPRINT attribute type (CRC-32 XOR `fingerprintXOR`).
     public static let fingerprint: UInt16 = 0x8028
     /// XORed into the CRC-32 of FINGERPRINT ("STUN").
     public static let fingerprintXOR: UInt32 = 0x5354_554E
 
     /// The whole message.
     public let bytes: [UInt8]
+    /// Message type (method and class), e.g. `bindingRequest`.
     public let type: UInt16
     /// The 96-bit transaction id.
     public var transactionID: ArraySlice<UInt8> { bytes[8..<20] }
     /// Each attribute: its type, where it starts (its 4-byte header) and its value's range.
     public let attributes: [(type: UInt16, start: Int, value: Range<Int>)]
 
+    /// Equal when the bytes are equal.
     public static func == (lhs: STUNMessage, rhs: STUNMessage) -> Bool { lhs.bytes == rhs.bytes }
 
     /// The fast-path test, before anything else: RTP and RTCP (version 2)

@@ -4,10 +4,13 @@ import Glibc
 /// bytes), then optionally MESSAGE-INTEGRITY and FINGERPRINT, each computed
 /// with the header's length covering it.
 public struct STUNMessageBuilder: Sendable {
+    /// Message type, e.g. `STUNMessage.bindingSuccess`.
     public var type: UInt16
+    /// The 96-bit (12-byte) transaction id, (a response copies its request's).
     public var transactionID: [UInt8]
     private var body: [UInt8] = []
 
+    /// An empty message; traps unless `transactionID` is 12 bytes.
     public init(type: UInt16, transactionID: [UInt8]) {
         precondition(transactionID.count == 12, "a STUN transaction id is 96 bits")
         self.type = type

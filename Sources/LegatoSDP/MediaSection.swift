@@ -3,6 +3,7 @@ public struct MediaSection: Sendable, Equatable {
     /// The lines, the first being the `m=` line.
     public var lines: [SDPLine]
 
+    /// A section; traps unless the first line is `m=`.
     public init(lines: [SDPLine]) {
         precondition(lines.first?.type == "m", "a media section starts with m=")
         self.lines = lines

@@ -1,6 +1,7 @@
 /// One SDES `a=crypto` attribute (RFC 4568 section 9.1):
 /// `tag suite inline:key-salt[|lifetime][|MKI:len] [session-params]`.
 public struct SDPCrypto: Sendable, Equatable {
+    /// The decimal tag (0–999999999) that an answer echoes to pick this offer line.
     public var tag: Int
     /// `AES_CM_128_HMAC_SHA1_80`, `AES_CM_128_HMAC_SHA1_32`, `AEAD_AES_128_GCM`…
     public var suite: String
@@ -8,8 +9,10 @@ public struct SDPCrypto: Sendable, Equatable {
     public var keySalt: String
     /// `|2^31`, `|1:4`… kept as written (without the leading `|`).
     public var keyParameters: [String]
+    /// Session parameters after the key field (`UNENCRYPTED_SRTCP`…), kept as written.
     public var sessionParameters: [String]
 
+    /// An attribute from its fields; no field is checked.
     public init(tag: Int, suite: String, keySalt: String, keyParameters: [String] = [], sessionParameters: [String] = []) {
         self.tag = tag
         self.suite = suite

@@ -4,10 +4,14 @@
 public struct SDPICE: Sendable, Equatable {
     /// One host candidate: component 1 is RTP, 2 is RTCP.
     public struct Candidate: Sendable, Equatable {
+        /// 1 for RTP, 2 for RTCP.
         public var component: Int
+        /// Numeric address of the candidate.
         public var address: String
+        /// UDP port of the candidate.
         public var port: Int
 
+        /// A host candidate.
         public init(component: Int, address: String, port: Int) {
             self.component = component
             self.address = address
@@ -24,10 +28,14 @@ public struct SDPICE: Sendable, Equatable {
         }
     }
 
+    /// The `a=ice-ufrag` value.
     public var ufrag: String
+    /// The `a=ice-pwd` value.
     public var pwd: String
+    /// Host candidates, written in this order.
     public var candidates: [Candidate]
 
+    /// The lines of one ICE-lite leg.
     public init(ufrag: String, pwd: String, candidates: [Candidate]) {
         self.ufrag = ufrag
         self.pwd = pwd

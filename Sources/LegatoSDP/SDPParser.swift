@@ -7,6 +7,7 @@ public enum SDPParseError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An `m=` line has fewer than 4 fields or a non-numeric port.
     case malformedMediaLine(number: Int)
 
+    /// A one-line message naming the line and what is wrong with it.
     public var description: String {
         switch self {
         case .notSDP: return "SDP must start with v=0"
@@ -19,6 +20,8 @@ public enum SDPParseError: Error, Equatable, Sendable, CustomStringConvertible {
 /// Parses SDP bodies (RFC 4566), leniently about line endings (CRLF or LF) and
 /// trailing blank lines, strictly about line shape.
 public enum SDPParser {
+    /// Splits `text` into session-level lines and media sections. Throws unless it
+    /// starts with `v=0`, every line is `x=value` and every `m=` line has a numeric port and 4 fields.
     public static func parse(_ text: String) throws(SDPParseError) -> SessionDescription {
         var session: [SDPLine] = []
         var media: [MediaSection] = []

@@ -1,6 +1,8 @@
 /// Where Legato receives one media section's RTP (and RTCP) on a relay leg.
 public struct RelayAddress: Sendable, Equatable {
+    /// Address Legato announces for the section (its `c=` line).
     public var address: String
+    /// RTP port put in the `m=` line.
     public var rtpPort: Int
     /// nil when RTCP is multiplexed on the RTP port (rtcp-mux).
     public var rtcpPort: Int?
@@ -16,6 +18,7 @@ public struct RelayAddress: Sendable, Equatable {
     /// it; nil keeps the source's `a=rtcp-mux` only when `rtcpPort` is nil.
     public var rtcpMux: Bool?
 
+    /// An address; by default no crypto, profile from the crypto lines, rtcp-mux kept only without `rtcpPort`.
     public init(address: String, rtpPort: Int, rtcpPort: Int?, cryptos: [SDPCrypto] = [], secureProfile: Bool? = nil,
                 rtcpMux: Bool? = nil) {
         self.rtcpMux = rtcpMux

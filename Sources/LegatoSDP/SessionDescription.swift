@@ -3,8 +3,10 @@
 public struct SessionDescription: Sendable, Equatable {
     /// Lines before the first `m=`.
     public var sessionLines: [SDPLine]
+    /// The `m=` sections, in order.
     public var media: [MediaSection]
 
+    /// A body from its lines, as given (no validation).
     public init(sessionLines: [SDPLine], media: [MediaSection]) {
         self.sessionLines = sessionLines
         self.media = media

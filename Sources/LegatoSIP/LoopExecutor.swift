@@ -24,6 +24,8 @@ public final class LoopExecutor: SerialExecutor, @unchecked Sendable {
     /// Claims the calling thread as the loop thread.
     func adoptCurrentThread() { ownerThread = pthread_self() }
 
+    /// Queues `job` for the loop thread; callable from any thread. Wakes the loop
+    /// only when the queue was empty.
     public func enqueue(_ job: consuming ExecutorJob) {
         let unowned = UnownedJob(job)
         let wasEmpty = pending.withLock { queue in
@@ -53,10 +55,12 @@ public final class LoopExecutor: SerialExecutor, @unchecked Sendable {
         return pthread_equal(owner, pthread_self()) != 0
     }
 
+    /// Traps unless called on the loop thread.
     public func checkIsolated() {
         precondition(isOnLoopThread, "not on the Legato signalling thread")
     }
 
+    /// This executor as an unowned reference, for actors that run on it.
     public func asUnownedSerialExecutor() -> UnownedSerialExecutor {
         UnownedSerialExecutor(ordinary: self)
     }

@@ -5,8 +5,10 @@
 /// here runs on the one thread that owns sofia's state.
 @globalActor
 public actor SIPActor {
+    /// The single instance (`@globalActor` requirement).
     public static let shared = SIPActor()
 
+    /// The su_root loop's executor: jobs isolated to this actor run on the signalling thread.
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
         SignallingLoop.shared.executor.asUnownedSerialExecutor()
     }

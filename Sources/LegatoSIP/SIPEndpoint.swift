@@ -13,6 +13,7 @@ public enum SIPEndpointError: Error, CustomStringConvertible, Equatable {
     /// sofia could not bind the listener (address in use, not local, bad URL…).
     case bindFailed(url: String)
 
+    /// A one-line message for the log.
     public var description: String {
         switch self {
         case .bindFailed(let url): return "could not listen on \(url) (address in use or not local?)"
@@ -28,7 +29,9 @@ public final class SIPEndpoint {
     public nonisolated let url: String
     /// Listener address (no brackets) and port, used to pick the endpoint for an outbound leg.
     public nonisolated let address: String
+    /// Listener port.
     public nonisolated let port: Int
+    /// Receives new inbound dialogs; held weakly. While nil, new INVITEs get 503.
     public weak var delegate: SIPEndpointDelegate?
     let logger: Logger
 

@@ -1,8 +1,11 @@
 /// One SIP header line as a name and a value, e.g. `X-Account: 42`.
 public struct SIPHeader: Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// Header name as written, e.g. `X-Account`; compare case-insensitively.
     public var name: String
+    /// Header value, e.g. `42` (`parseBlock` trims surrounding whitespace).
     public var value: String
 
+    /// A header; name and value are taken as given (no validation).
     public init(name: String, value: String) {
         self.name = name
         self.value = value
@@ -11,6 +14,7 @@ public struct SIPHeader: Sendable, Equatable, Hashable, CustomStringConvertible 
     /// True for custom `X-` headers (case-insensitive).
     public var isCustom: Bool { name.lowercased().hasPrefix("x-") }
 
+    /// `Name: value`, as on the wire (no CRLF).
     public var description: String { "\(name): \(value)" }
 
     /// Parses CRLF-separated `Name: value` lines (lines without a colon are skipped).

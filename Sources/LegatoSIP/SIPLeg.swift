@@ -5,10 +5,12 @@ internal import CSofiaShim
 /// ends never see each other's Via, Contact, Call-ID or Record-Route.
 @SIPActor
 public final class SIPLeg {
+    /// Whether Legato received the dialog's INVITE (`inbound`) or sent it (`outbound`).
     public enum Direction: String, Sendable {
         case inbound, outbound
     }
 
+    /// Who opened the dialog.
     public let direction: Direction
     /// The endpoint (listener) the leg's dialog lives on.
     public unowned let endpoint: SIPEndpoint

@@ -11,16 +11,25 @@ public struct SIPMessage: Sendable, Equatable {
     public var status: Int
     /// Reason phrase of a response.
     public var reason: String?
+    /// From URI, without display name or tag.
     public var fromURI: String?
+    /// User part of the From URI (the caller id).
     public var fromUser: String?
+    /// From display name, unquoted; nil when absent.
     public var fromDisplayName: String?
+    /// To URI, without display name or tag.
     public var toURI: String?
+    /// User part of the To URI.
     public var toUser: String?
+    /// To display name, unquoted; nil when absent.
     public var toDisplayName: String?
+    /// The Call-ID.
     public var callID: String?
     /// Max-Forwards, nil when absent.
     public var maxForwards: Int?
+    /// The body with its Content-Type; nil when the message had none.
     public var body: SIPBody?
+    /// URI of the first Contact; nil when absent.
     public var contactURI: String?
     /// Headers sofia does not parse itself (all `X-` headers are among them),
     /// plus User-Agent and Subject, in message order.
@@ -37,6 +46,7 @@ public struct SIPMessage: Sendable, Equatable {
     public var supports100rel = false
     /// RFC 4028 Session-Expires: delta seconds and refresher (`uac`/`uas`), nil when absent.
     public var sessionExpires: Int?
+    /// The Session-Expires `refresher` parameter, lowercased (`uac` or `uas`); nil when absent.
     public var sessionRefresher: String?
     /// RFC 4028 Min-SE, nil when absent.
     public var minSE: Int?
@@ -45,6 +55,7 @@ public struct SIPMessage: Sendable, Equatable {
     /// Allow lists UPDATE; nil when the message had no Allow header.
     public var allowsUpdate: Bool?
 
+    /// A message from its main fields; the others keep their defaults (none, 0, false).
     public init(method: String? = nil, requestURI: String? = nil, requestUser: String? = nil,
                 status: Int = 0, reason: String? = nil,
                 fromURI: String? = nil, fromUser: String? = nil, fromDisplayName: String? = nil,

@@ -7,8 +7,11 @@ import LegatoSIP
 /// media in Legato outside a bridge: the worker pool, the address to bind
 /// and announce, and the SRTP policy of the call's listener.
 public struct MediaAnchorSettings: Sendable {
+    /// The media worker pool the anchored session runs on.
     public let pool: MediaWorkerPool
+    /// Address the relay sockets bind and the SDP announces (`media.address`).
     public let address: String
+    /// SRTP policy of the call's listener.
     public let srtp: SRTPPolicy
     /// `media.allow_relatch`.
     public var allowRelatch = false
@@ -17,6 +20,7 @@ public struct MediaAnchorSettings: Sendable {
     /// `media.rtp_timeout` / `rtp_hangup_timeout` for the anchored leg; nil: no watchdog.
     public var watchdog: WatchdogSettings?
 
+    /// Settings with relatching off, ICE removed and no watchdog unless given.
     public init(pool: MediaWorkerPool, address: String, srtp: SRTPPolicy, allowRelatch: Bool = false,
                 ice: ICEMode = .remove, watchdog: WatchdogSettings? = nil) {
         self.ice = ice

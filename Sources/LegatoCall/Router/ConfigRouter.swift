@@ -48,6 +48,8 @@ public final class ConfigRouter: Scenario {
         self.logger = logger
     }
 
+    /// Routes the call by the first matching route (404 when none matches) and
+    /// performs its action: reject, bridge to the route's trunk, or echo.
     public func callAlerting(_ alerting: CallAlerting, engine: CallEngine) {
         let inbound = alerting.call
         guard let match = table.match(requestUser: alerting.destination, fromUser: alerting.callerid,

@@ -5,6 +5,7 @@ import LegatoSIP
 public struct RouteTable: @unchecked Sendable {
     /// A route that matched, with what its templates need.
     public struct Match: Equatable {
+        /// The route that matched.
         public let route: RouteConfig
         /// Capture groups of `ruri_user` (index 0 = whole match).
         public let captures: [String]
