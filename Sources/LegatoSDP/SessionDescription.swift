@@ -33,6 +33,16 @@ public struct SessionDescription: Sendable, Equatable {
         return .sendrecv
     }
 
+    /// A copy whose media section `index` says `direction` and whose session
+    /// level says none (an answer's direction, RFC 3264 §6.1).
+    public func settingDirection(_ direction: MediaDirection, of index: Int) -> SessionDescription {
+        var copy = self
+        let isDirection: (SDPLine) -> Bool = { $0.type == "a" && MediaDirection(rawValue: $0.value) != nil }
+        copy.sessionLines.removeAll(where: isDirection)
+        copy.media[index].replaceLines(where: isDirection, with: [SDPLine(type: "a", value: direction.rawValue)])
+        return copy
+    }
+
     /// The body as sent on the wire (CRLF line endings, final CRLF).
     public var text: String {
         var out = ""

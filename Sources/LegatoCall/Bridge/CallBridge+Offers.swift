@@ -30,7 +30,7 @@ extension CallBridge {
     private func offer(from side: BridgeSide, kind: OfferAnswerRelay.Kind, message: SIPMessage,
                        request: SIPServerRequest? = nil, refuse: (Int, String?) -> Void) {
         let other = self[side.other]
-        guard !switching, !other.refreshReinvitePending, other.localOffer == nil else { return refuse(491, nil) }
+        guard !switching, !other.refreshReinvitePending, !other.bridgeOfferPending else { return refuse(491, nil) }
         for action in offers.handle(.offer(from: side, kind: kind)) {
             guard case .forward = action else {
                 refuse(491, nil)

@@ -16,7 +16,7 @@ extension Call {
                 leg.respond(488)
                 return
             }
-            if refreshReinvitePending || localOffer != nil {
+            if refreshReinvitePending || bridgeOfferPending {
                 leg.respond(491)
                 return
             }
@@ -93,18 +93,14 @@ extension Call {
     }
 
     /// A final response to a re-INVITE this leg sent while connected: Legato's
-    /// refresh, the call's own re-offer, or an offer of its bridge.
+    /// refresh, the bridge's own offer, or an offer the bridge relayed.
     private func answerToOwnOffer(_ message: SIPMessage) {
         if refreshReinvitePending {
             refreshAnswered(message)
             return
         }
-        switch localOffer {
-        case .anchored?:
-            localOffer = nil
-            anchoredOfferAnswered(message)
-        case .bridge?:
-            localOffer = nil
+        if bridgeOfferPending {
+            bridgeOfferPending = false
             if (200..<300).contains(message.status) {
                 leg.ack()
                 if let body = message.body, body.isSDP { remoteSession = body }
@@ -112,12 +108,10 @@ extension Call {
                 logger.warning("call.reinvite-refused", metadata: ["sip.status": "\(message.status)"])
             }
             bridge?.localOfferAnswered(by: self, message)
-        case nil:
-            if let bridge {
-                bridge.reinviteAnswered(by: self, message)
-            } else if (200..<300).contains(message.status) {
-                leg.ack()
-            }
+        } else if let bridge {
+            bridge.reinviteAnswered(by: self, message)
+        } else if (200..<300).contains(message.status) {
+            leg.ack()
         }
     }
 
@@ -153,7 +147,7 @@ extension Call {
             request.respond(200, headers: remoteRefreshed(SessionTimer.Remote(request.message)))
             return
         }
-        if refreshReinvitePending || localOffer != nil {
+        if refreshReinvitePending || bridgeOfferPending {
             request.respond(491)
             return
         }

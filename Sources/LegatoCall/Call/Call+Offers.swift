@@ -80,7 +80,7 @@ extension Call {
     /// direct-mode transfer gives the transferee the target's SDP; a media
     /// mode switch); the 2xx is ACKed here and reported to the bridge.
     func reinviteLocally(body: SIPBody?) {
-        localOffer = .bridge
+        bridgeOfferPending = true
         sendOffer(.reinvite, body: body, headers: [])
     }
 

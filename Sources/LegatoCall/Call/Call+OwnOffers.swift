@@ -63,11 +63,6 @@ extension Call {
         Task { await anchor.apply(answer: body) }
     }
 
-    /// The answer to the call's own re-offer.
-    func anchoredOfferAnswered(_ message: SIPMessage) {
-        if (200..<300).contains(message.status) { leg.ack() }
-    }
-
     /// The RTP watchdog of a call whose media is anchored in Legato: silence
     /// from the remote fires RtpStopped/RtpResumed, and past
     /// `rtp_hangup_timeout` ends the call (cause `rtp-timeout`); none while it holds.

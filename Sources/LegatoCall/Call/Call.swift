@@ -70,8 +70,9 @@ public final class Call {
     var remoteHolds = false
     /// The hold state of the offer of the remote side waiting for its answer.
     var pendingHold: Bool?
-    /// Legato itself re-INVITEd this call (a transfer, a mode switch, an anchored re-offer) and waits for the answer.
-    var localOffer: LocalOffer?
+    /// The bridge re-INVITEd this call on Legato's own account (a transfer,
+    /// a media-mode switch) and waits for the answer.
+    var bridgeOfferPending = false
     /// INFO / MESSAGE requests Legato sent on this call's leg, oldest first:
     /// the request each relays (nil: sent through the API), answered with
     /// this leg's response.
@@ -175,7 +176,7 @@ public final class Call {
 
     /// An offer/answer exchange is under way on this leg (a refresh re-INVITE waits for it).
     var hasOfferInFlight: Bool {
-        (bridge?.hasOfferInFlight ?? false) || localOffer != nil || refreshReinvitePending || pendingHold != nil
+        (bridge?.hasOfferInFlight ?? false) || bridgeOfferPending || refreshReinvitePending || pendingHold != nil
     }
 
     // MARK: - listeners
@@ -208,14 +209,6 @@ public final class Call {
         logger.info("call.media-event", metadata: ["call.event": "\(event.kind.rawValue)"])
         fire(event)
     }
-}
-
-/// An offer Legato made on a call's leg on its own account, and what to do with the answer.
-enum LocalOffer {
-    /// The bridge's (transfer, media-mode switch): the answer goes to the bridge.
-    case bridge
-    /// The call's own (an anchored call's re-offer): the call applies the answer.
-    case anchored
 }
 
 extension Call: SIPLegDelegate {

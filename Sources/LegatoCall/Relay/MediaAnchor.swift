@@ -127,7 +127,7 @@ final class MediaAnchor {
     func offer() -> SIPBody {
         guard let announcement = try? negotiator.offer() else { return answer }
         version += 1
-        return RelaySDP.body(from: Self.with(remote, direction: .sendrecv), address: settings.address,
+        return RelaySDP.body(from: remote.settingDirection(.sendrecv, of: 0), address: settings.address,
                              ports: session.ports.a, announcement: announcement, rtcpMux: false, offering: true,
                              version: version, sessionID: sessionID, ice: nil)
     }
@@ -156,18 +156,9 @@ final class MediaAnchor {
     private func answerBody(answering sdp: SessionDescription, announcement: SRTPNegotiator.Announcement) -> SIPBody {
         version += 1
         // No rtcp-mux on an anchored leg: RTCP keeps its own port.
-        return RelaySDP.body(from: Self.with(sdp, direction: sdp.direction(of: 0).reversed), address: settings.address,
+        return RelaySDP.body(from: sdp.settingDirection(sdp.direction(of: 0).reversed, of: 0), address: settings.address,
                              ports: session.ports.a, announcement: announcement, rtcpMux: false, offering: false,
                              version: version, sessionID: sessionID,
                              ice: sdp.offersICE ? session.ice[.a] : nil)
-    }
-
-    /// `sdp` with its first media section's direction set to `direction` (and none at session level).
-    static func with(_ sdp: SessionDescription, direction: MediaDirection) -> SessionDescription {
-        var copy = sdp
-        copy.sessionLines.removeAll { $0.type == "a" && MediaDirection(rawValue: $0.value) != nil }
-        copy.media[0].replaceLines(where: { $0.type == "a" && MediaDirection(rawValue: $0.value) != nil },
-                                   with: [SDPLine(type: "a", value: direction.rawValue)])
-        return copy
     }
 }

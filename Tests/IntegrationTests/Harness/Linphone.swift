@@ -28,8 +28,6 @@ final class Linphone {
         var rtpPort: Int
         var toneFile: String
         var autoAnswer = false
-        /// Offer ICE (host candidates only, no STUN server).
-        var ice = false
         var timeLimit: Duration = .seconds(90)
 
         /// The callee behind Legato's trunk: SIP on `ports.uas`, RTP base+12/+13; auto-answers.
@@ -38,8 +36,8 @@ final class Linphone {
         }
 
         /// A caller: SIP on `ports.uac`, RTP base+8/+9.
-        static func caller(_ ports: PortBlock, tone: String, ice: Bool = false) -> Options {
-            Options(name: "caller", user: "caller", sipPort: ports.uac, rtpPort: ports.uacMedia, toneFile: tone, ice: ice)
+        static func caller(_ ports: PortBlock, tone: String) -> Options {
+            Options(name: "caller", user: "caller", sipPort: ports.uac, rtpPort: ports.uacMedia, toneFile: tone)
         }
     }
 

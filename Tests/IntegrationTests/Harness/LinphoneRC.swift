@@ -10,9 +10,10 @@ import Foundation
 ///   liblinphone "migrates" the rc and drops `use_ipv6`;
 /// - `[rtp] audio_rtp_port` (RTCP +1); `[rtp] bind_address=127.0.0.1` binds
 ///   RTP there and makes it the SDP's `c=` (without ICE);
-/// - `[net] nat_policy_ref` + `[nat_policy_0] protocols=ice`, empty
-///   `stun_server`: ICE with host candidates only ("ICE is used without STUN
-///   server", "bypass candidates gathering"); `protocols=` (none) otherwise;
+/// - `[net] nat_policy_ref` + `[nat_policy_0]` with empty `stun_server` and
+///   `protocols=`: no STUN, no ICE (with `protocols=ice` linphonec gathers
+///   host candidates from every interface but loopback, so its SDP would name
+///   a non-loopback address: not usable in these tests);
 /// - `[audio_codec_N]` mime/rate/channels/enabled: PCMU only (the other
 ///   codecs linphone enables by default are listed disabled);
 /// - `[sound] echocancellation=0`, `[video] enabled=0`.
@@ -50,7 +51,7 @@ enum LinphoneRC {
             "[nat_policy_0]",
             "ref=legato-test",
             "stun_server=",
-            "protocols=\(options.ice ? "ice" : "")",
+            "protocols=",
             "",
             "[sound]",
             "echocancellation=0",
