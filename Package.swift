@@ -21,7 +21,10 @@ let package = Package(
         // C libraries, one system-library target each (pkg-config names as on Debian).
         .systemLibrary(name: "CSofiaSIP", pkgConfig: "sofia-sip-ua", providers: [.apt(["libsofia-sip-ua-dev"])]),
         .systemLibrary(name: "CLibevent", pkgConfig: "libevent", providers: [.apt(["libevent-dev"])]),
+        // libsrtp2: the reference the SRTP transforms are tested against (tests only).
         .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
+        // OpenSSL's libcrypto: AES-CTR/GCM and SHA-1 under the SRTP transforms.
+        .systemLibrary(name: "CLibcrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // The sofia shim: its variadic tag-list calls and macros, and event flattening.
         .target(name: "CSofiaShim", dependencies: ["CSofiaSIP"]),
         // Media workers' shim: eventfd and recvmmsg/sendmmsg (not exported by Swift's Glibc module).
@@ -30,7 +33,7 @@ let package = Package(
         // SDP model, parser, writer and relay rewriting (pure Swift).
         .target(name: "LegatoSDP"),
         // Media relay: port allocation now; workers, relay sessions and SRTP with the media-engine issue.
-        .target(name: "LegatoMedia", dependencies: ["LegatoSDP", "CSRTP", "CLibevent", "CMediaShim"]),
+        .target(name: "LegatoMedia", dependencies: ["LegatoSDP", "CLibcrypto", "CLibevent", "CMediaShim"]),
         .target(name: "LegatoConfig", dependencies: [
             .product(name: "Yams", package: "Yams"),
         ]),
@@ -58,7 +61,7 @@ let package = Package(
 
         .testTarget(name: "LegatoConfigTests", dependencies: ["LegatoConfig"]),
         .testTarget(name: "LegatoSDPTests", dependencies: ["LegatoSDP"]),
-        .testTarget(name: "LegatoMediaTests", dependencies: ["LegatoMedia"]),
+        .testTarget(name: "LegatoMediaTests", dependencies: ["LegatoMedia", "CSRTP"]),
         .testTarget(name: "LegatoSIPTests", dependencies: ["LegatoSIP", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LegatoCallTests", dependencies: ["LegatoCall"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LegatoMedia"], resources: [.copy("Scenarios")]),
