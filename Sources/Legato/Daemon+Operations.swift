@@ -69,7 +69,7 @@ extension Daemon {
             endpoint.optionsRetryAfter = engine.drainRetryAfter
             endpoint.refuseOptions = true
         }
-        logger.info("legato.draining", metadata: ["calls": "\(engine.activeInboundCount)", "by": "ctl"])
+        logger.info("legato.drain", metadata: ["calls": "\(engine.activeInboundCount)"])
         notifier.notify("STATUS=draining")
     }
 
