@@ -168,9 +168,13 @@ public final class SIPEndpoint {
             guard let nh, let leg = legs[nh] else { return }
             leg.deliver(.ack(message ?? SIPMessage(method: "ACK")))
         case LEGATO_EV_I_CANCEL:
+            // nua answers the CANCEL 200 itself.
+            SIPMetrics.responseSent(200)
             guard let nh, let leg = legs[nh] else { return }
             leg.deliver(.cancelled(message))
         case LEGATO_EV_I_BYE:
+            // nua answers the BYE 200 itself.
+            SIPMetrics.responseSent(200)
             guard let nh, let leg = legs[nh] else { return }
             leg.deliver(.bye(message))
         case LEGATO_EV_I_STATE:
@@ -181,6 +185,7 @@ public final class SIPEndpoint {
         case LEGATO_EV_I_OTHER_REQUEST:
             // Requests nua answered itself (OPTIONS and the like) open a handle nobody owns.
             if let nh, legs[nh] == nil {
+                if saved == nil, status >= 200 { SIPMetrics.responseSent(status) }  // nua answered it
                 if let saved {
                     // An OPTIONS left to Legato: draining (503 with Retry-After), else 200.
                     let status: Int32 = refuseOptions ? 503 : 200

@@ -25,7 +25,7 @@ import Testing
     @Test func retiredKeepsTotalsForeverAndStatsForTheNewestOnly() {
         var retired = RetiredSessionStats(capacity: 3)
         for id in 1...5 { retired.retire(MediaSessionID(rawValue: UInt64(id)), Self.stats(UInt64(id))) }
-        #expect(retired.totals.rtpPacketsIn == (1...5).reduce(0) { $0 + UInt64($1) * 2 + 2 })
+        #expect(retired.totals.rtpPacketsIn == 40)  // Σ n + (n + 2), n = 1…5
         #expect(retired.final(MediaSessionID(rawValue: 1)) == nil)
         #expect(retired.final(MediaSessionID(rawValue: 2)) == nil)
         #expect(retired.final(MediaSessionID(rawValue: 5)) == Self.stats(5))

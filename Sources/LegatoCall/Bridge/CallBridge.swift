@@ -156,7 +156,8 @@ public final class CallBridge {
 
     /// The callee's side ended first: the caller's record says who ended it.
     private func noteEnd(of side: BridgeSide) {
-        guard side == .b, let input = b.facts.endingInput else { return }
+        // Only when the caller's side is still up: its own end says who ended it otherwise.
+        guard side == .b, a.facts.endingInput == nil, let input = b.facts.endingInput else { return }
         a.facts.hangupSide = Call.endedRemotely(input) ? .callee : .legato
         if case .noAnswerTimeout = input { a.facts.noAnswer = true }
     }

@@ -106,14 +106,21 @@ final class LegatoProcess: @unchecked Sendable {
 
     static func ctl(socket: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
         let output = NSTemporaryDirectory() + "legato-ctl-\(UInt32.random(in: 0...UInt32.max)).out"
-        defer { unlink(output) }
+        defer { unlink(output); unlink(output + ".err") }
         let child = try ChildProcess(try Paths.legatoBinary(), ["ctl", "--socket", socket] + arguments,
-                                     timeLimit: .seconds(30), stdout: output, stderr: output)
+                                     timeLimit: .seconds(30), stdout: output, stderr: output + ".err")
         guard let status = await child.waitForExit(timeout: .seconds(35)) else {
             await child.forceKill()
             throw HarnessError("legato ctl \(arguments) did not finish")
         }
-        return (status, Artifacts.read(output))
+        // The exit status can be seen before the last write lands: read until stable.
+        var text = Artifacts.read(output)
+        _ = await waitUntil(timeout: .seconds(2)) {
+            let again = Artifacts.read(output)
+            defer { text = again }
+            return !again.isEmpty && again == text
+        }
+        return (status, text + Artifacts.read(output + ".err"))
     }
 
     /// Waits until the log contains `text`; false on timeout.
