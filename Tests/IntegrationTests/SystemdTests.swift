@@ -86,9 +86,9 @@ extension Integration {
             let local = unit.replacingOccurrences(of: "/usr/local/bin/legato", with: try Paths.legatoBinary())
             let path = try test.artifacts.write(local, to: "legato.service")
             let out = test.artifacts.path("verify.out")
-            let child = try ChildProcess(analyze, ["verify", path], timeLimit: .seconds(60), stdout: out, stderr: out)
+            let child = try ChildProcess(analyze, ["verify", path], timeLimit: .seconds(60), stdout: out, stderr: out + ".err")
             let status = await child.waitForExit(timeout: .seconds(65))
-            #expect(status == 0, "systemd-analyze verify: \(Artifacts.read(out))")
+            #expect(status == 0, "systemd-analyze verify: \(Artifacts.read(out))\(Artifacts.read(out + ".err"))")
         }
     }
 }

@@ -113,14 +113,8 @@ final class LegatoProcess: @unchecked Sendable {
             await child.forceKill()
             throw HarnessError("legato ctl \(arguments) did not finish")
         }
-        // The exit status can be seen before the last write lands: read until stable.
-        var text = Artifacts.read(output)
-        _ = await waitUntil(timeout: .seconds(2)) {
-            let again = Artifacts.read(output)
-            defer { text = again }
-            return !again.isEmpty && again == text
-        }
-        return (status, text + Artifacts.read(output + ".err"))
+        // Separate files: ChildProcess creates each anew (one path for both would orphan the first).
+        return (status, Artifacts.read(output) + Artifacts.read(output + ".err"))
     }
 
     /// Waits until the log contains `text`; false on timeout.
