@@ -90,5 +90,23 @@ extension Integration {
             let status = await child.waitForExit(timeout: .seconds(65))
             #expect(status == 0, "systemd-analyze verify: \(Artifacts.read(out))\(Artifacts.read(out + ".err"))")
         }
+
+        @Test("scripts/install --root stages the binary, unit, conf, logrotate file and docs")
+        func installStagesEverything() async throws {
+            let test = try TestContext()
+            let stage = test.artifacts.path("stage")
+            let out = test.artifacts.path("install.out")
+            let script = Paths.packageRoot.appendingPathComponent("scripts/install").path
+            let child = try ChildProcess("/bin/bash", [script, "--binary", try Paths.legatoBinary(), "--root", stage],
+                                         timeLimit: .seconds(60), stdout: out, stderr: out + ".err")
+            let status = await child.waitForExit(timeout: .seconds(65))
+            #expect(status == 0, "\(Artifacts.read(out))\(Artifacts.read(out + ".err"))")
+            for file in ["usr/local/bin/legato", "etc/systemd/system/legato.service", "etc/legato/legato.conf",
+                         "etc/logrotate.d/legato", "usr/local/share/doc/legato/operations.md"] {
+                #expect(FileManager.default.fileExists(atPath: "\(stage)/\(file)"), "missing \(file)")
+            }
+            let rotate = Artifacts.read("\(stage)/etc/logrotate.d/legato")
+            #expect(rotate.contains("SIGUSR1"), "logrotate reopens the CDR file with SIGUSR1")
+        }
     }
 }
