@@ -33,6 +33,7 @@ public struct WallTime: Sendable, Equatable, Comparable, Hashable {
     /// Seconds from `self` to `later` (milliseconds precision).
     public func seconds(to later: WallTime) -> Double { Double(later.milliseconds - milliseconds) / 1000 }
 
+    /// Earlier than.
     public static func < (lhs: WallTime, rhs: WallTime) -> Bool { lhs.milliseconds < rhs.milliseconds }
 }
 
