@@ -14,6 +14,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Operations: metrics API (LegatoCall counts), the Prometheus exposition and its HTTP endpoint.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // `swift package generate-documentation --target Legato`.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -40,16 +44,24 @@ let package = Package(
         .target(name: "LegatoSIP", dependencies: [
             "CSofiaShim",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "LegatoCall", dependencies: [
             "LegatoSIP", "LegatoConfig", "LegatoSDP", "LegatoMedia",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
         ]),
         // The library a scenario package depends on: re-exports the call API and
         // runs the daemon (`LegatoServer`) for a given scenario.
         .target(name: "Legato", dependencies: [
             "LegatoCall", "LegatoSIP", "LegatoConfig", "LegatoMedia",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         // The `legato` executable (its module is not named `legato`, which would
         // clash with `Legato` on a case-insensitive file system).
@@ -64,6 +76,7 @@ let package = Package(
         .testTarget(name: "LegatoMediaTests", dependencies: ["LegatoMedia", "CSRTP"]),
         .testTarget(name: "LegatoSIPTests", dependencies: ["LegatoSIP", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LegatoCallTests", dependencies: ["LegatoCall"]),
+        .testTarget(name: "LegatoTests", dependencies: ["Legato"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LegatoMedia"], resources: [.copy("Scenarios")]),
     ],
     swiftLanguageModes: [.v6]

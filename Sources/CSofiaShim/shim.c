@@ -175,6 +175,10 @@ static char const *legato_intern_phrase(int status, char const *phrase) {
     return table[count++];
 }
 
+void legato_nua_set_appl_methods(nua_t *nua, char const *methods) {
+    nua_set_params(nua, NUTAG_APPL_METHOD(methods), TAG_END());
+}
+
 void legato_nua_respond(nua_handle_t *nh, int status, char const *phrase,
                         char const *content_type, char const *body, size_t body_len,
                         char const *headers) {
@@ -421,6 +425,18 @@ static void legato_nua_callback(nua_event_t event, int status, char const *phras
         }
         break;
     }
+    case LEGATO_EV_I_OTHER_REQUEST:
+        ev.max_forwards = -1;
+        // OPTIONS left to Legato (NUTAG_APPL_METHOD while draining): keep it to answer 503.
+        if (event == nua_i_options && status < 200) {
+            nua_saved_event_t *saved = malloc(sizeof *saved);
+            if (saved && nua_save_event(nua, saved)) {
+                ev.saved = saved;
+            } else {
+                free(saved);
+            }
+        }
+        break;
     default:
         ev.max_forwards = -1;
         break;

@@ -8,12 +8,19 @@ import LegatoSIP
 /// scenario it hands calls to, started from a configuration and stopped gracefully.
 @SIPActor
 final class Daemon {
-    let configuration: LegatoConfiguration
+    /// The running configuration (a reload replaces it).
+    var configuration: LegatoConfiguration
     let logger: Logger
-    private let scenarioSource: ScenarioSource
-    private var endpoints: [SIPEndpoint] = []
-    private var engine: CallEngine?
-    private var media: MediaWorkerPool?
+    let scenarioSource: ScenarioSource
+    var endpoints: [SIPEndpoint] = []
+    var engine: CallEngine?
+    var media: MediaWorkerPool?
+    /// Operations (`Daemon+Operations.swift`): CDRs, metrics, ctl, systemd.
+    var records: CDRWriter?
+    var admin: AdminServer?
+    var heartbeat: LoopHeartbeat?
+    let notifier = SystemdNotifier()
+    let startedAt = ContinuousClock.now
     private var stopWaiters: [CheckedContinuation<Void, Never>] = []
     private var stopping = false
     private var stopped = false
@@ -92,7 +99,9 @@ final class Daemon {
             engine.loadMonitor = monitor
         }
         self.engine = engine
+        try startOperations(engine: engine)
         logger.info("legato.ready", metadata: ["config": "\(configuration.sourcePath)"])
+        notifier.notify("READY=1\nSTATUS=taking calls")
     }
 
     /// Stops taking calls (503), lets calls end for up to `grace` seconds,
@@ -100,9 +109,10 @@ final class Daemon {
     func stop(grace: Double) async {
         if stopping { return await waitUntilStopped() }
         stopping = true
+        notifier.notify("STOPPING=1")
         // Without an engine (a start that failed half-way) there are no calls to drain.
         if let engine {
-            engine.startDraining()
+            drain()
             logger.info("legato.draining", metadata: ["calls": "\(engine.activeCallCount)", "grace": "\(grace)"])
             let deadline = Task { @SIPActor in
                 try? await Task.sleep(for: .milliseconds(Int(grace * 1000)))
@@ -112,6 +122,7 @@ final class Daemon {
             deadline.cancel()
         }
         for endpoint in endpoints { await endpoint.shutdown() }
+        await stopOperations()
         if let media {
             logger.info("legato.media-stopping", metadata: ["media.ports.allocated": "\(media.allocatedPortPairs)"])
             media.shutdown()

@@ -34,6 +34,8 @@ import Glibc
 /// SIGTERM drains: new calls get 503, calls in progress may end within
 /// `signalling.shutdown_grace` seconds, then what is left is hung up and
 /// ``run()`` returns. SIGINT does the same with at most 2 seconds of grace.
+/// SIGHUP reloads the configuration file (new calls use the new routes,
+/// trunks and policies); SIGUSR1 reopens the CDR file (`cdr.path`).
 @SIPActor
 public final class LegatoServer {
     /// What a scenario is built from, handed to the ``ScenarioFactory`` once the
@@ -117,10 +119,19 @@ public final class LegatoServer {
         let daemon = self.daemon
         let logger = self.logger
         let grace = configuration.signalling.shutdownGrace
-        let watcher = SignalWatcher { signo in
+        let watcher = SignalWatcher([SIGTERM, SIGINT, SIGUSR1, SIGHUP]) { signo in
             Task { @SIPActor in
-                logger.info("legato.signal", metadata: ["signal": "\(signo == SIGTERM ? "SIGTERM" : "SIGINT")"])
-                await daemon.stop(grace: signo == SIGTERM ? grace : min(grace, 2))
+                switch signo {
+                case SIGUSR1:
+                    // logrotate's postrotate: the CDR file is reopened.
+                    daemon.reopenRecords()
+                case SIGHUP:
+                    logger.info("legato.signal", metadata: ["signal": "SIGHUP"])
+                    daemon.reload()
+                default:
+                    logger.info("legato.signal", metadata: ["signal": "\(signo == SIGTERM ? "SIGTERM" : "SIGINT")"])
+                    await daemon.stop(grace: signo == SIGTERM ? grace : min(grace, 2))
+                }
             }
         }
         // Signals sent after `legato.ready` must count: arm first.

@@ -6,5 +6,5 @@ struct LegatoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "legato",
         abstract: "Legato: a programmable SIP back-to-back user agent.",
-        subcommands: [RunCommand.self, CheckConfigCommand.self, VersionCommand.self])
+        subcommands: [RunCommand.self, CheckConfigCommand.self, CtlCommand.self, VersionCommand.self])
 }

@@ -7,7 +7,7 @@ extension Logger.Level: @retroactive ExpressibleByArgument {}
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the daemon. SIGTERM drains (new calls get 503, calls may finish within shutdown_grace); SIGINT drains with a 2 s grace.")
+        abstract: "Run the daemon. SIGTERM drains (new calls get 503, calls may finish within shutdown_grace); SIGINT drains with a 2 s grace; SIGHUP reloads the conf; SIGUSR1 reopens the CDR file.")
 
     @Option(name: .long, help: "The configuration file.")
     var config: String = "conf/legato.conf"
@@ -28,17 +28,10 @@ struct RunCommand: AsyncParsableCommand {
         let server = await LegatoServer(configuration: configuration) { context in
             try ConfigRouter(configuration: context.configuration, media: context.media, logger: context.logger)
         }
-        #if DEBUG
-        let mediaSwitch = MediaSwitchSignals.watch(logger: Logger(label: "legato"))
-        await mediaSwitch.armed()
-        #endif
         do {
             try await server.run()
         } catch {
             throw ExitCode(1)
         }
-        #if DEBUG
-        _ = mediaSwitch
-        #endif
     }
 }

@@ -1,4 +1,5 @@
 import Logging
+import LegatoMedia
 import LegatoSIP
 
 /// Owns the live calls: turns inbound INVITEs into `Call`s for the scenario,
@@ -22,8 +23,9 @@ public final class CallEngine: SIPEndpointDelegate {
         var isIPv6: Bool { endpoint.address.contains(":") }
     }
 
-    /// Receives every inbound call that passes the engine's checks.
-    public let scenario: Scenario
+    /// Receives every inbound call that passes the engine's checks. Replacing
+    /// it (a reload) changes what new calls get; calls in progress keep theirs.
+    public var scenario: Scenario
     private let listeners: [Listener]
     private let logger: Logger
     private var calls: [String: Call] = [:]
@@ -42,7 +44,12 @@ public final class CallEngine: SIPEndpointDelegate {
     public var sessionTimerPolicy = SessionTimer.Policy.off
     /// When set and overloaded, new INVITEs get 503.
     public var loadMonitor: LoadMonitor?
-    private var inboundCount = 0
+    private var inboundCount = 0 {
+        didSet { LegatoMetrics.setActiveCalls(inboundCount) }
+    }
+    /// Receives the detail record of every inbound call once it ended (with
+    /// its media counters when the media was relayed); nil: no records kept.
+    public var recordSink: (@SIPActor (CallRecord) -> Void)?
 
     /// Becomes the delegate of every listener's endpoint.
     public init(listeners: [Listener], scenario: Scenario, logger: Logger) {
@@ -54,6 +61,11 @@ public final class CallEngine: SIPEndpointDelegate {
 
     /// Calls (legs) alive now.
     public var activeCallCount: Int { calls.count }
+    /// Inbound calls alive now.
+    public var activeInboundCount: Int { inboundCount }
+    /// Inbound calls taken since start (status: calls per second).
+    public private(set) var inboundTotal: UInt64 = 0
+    var liveCalls: Dictionary<String, Call>.Values { calls.values }
 
     /// Refuses new calls from now on (503) while existing ones go on.
     public func startDraining() { isDraining = true }
@@ -123,18 +135,26 @@ public final class CallEngine: SIPEndpointDelegate {
         call.inviteTimer = SessionTimer.Remote(invite)
         let listenerIndex = listeners.first { $0.endpoint === endpoint }?.index ?? 0
         call.anchorSettings = anchorSettings[listenerIndex]
+        call.facts.from = invite.fromURI ?? ""
+        call.facts.to = invite.requestURI ?? ""
+        let host = endpoint.address.contains(":") ? "[\(endpoint.address)]" : endpoint.address
+        call.facts.listener = "\(host):\(endpoint.port)"
+        call.onEnded = { [weak self] call, input, media in self?.inboundEnded(call, after: input, media: media) }
         track(call)
         call.logger.info("call.inbound", metadata: ["call.from": "\(invite.fromURI ?? "")",
                                                     "call.to": "\(invite.requestURI ?? "")"])
         if isDraining {
-            call.refuse(code: 503, reason: "Shutting Down")
+            LegatoMetrics.admissionRefused("draining")
+            call.refuse(code: 503, reason: "Shutting Down", headers: [SIPHeader(name: "Retry-After", value: "\(drainRetryAfter)")])
             return
         }
         if loadMonitor?.isOverloaded == true {
+            LegatoMetrics.admissionRefused("overloaded")
             call.refuse(code: 503, reason: "Overloaded")
             return
         }
         if maxCalls > 0 && inboundCount > maxCalls {
+            LegatoMetrics.admissionRefused("max_calls")
             call.refuse(code: 503, reason: "Too Many Calls")
             return
         }
@@ -166,6 +186,26 @@ public final class CallEngine: SIPEndpointDelegate {
         return type.hasPrefix("application/sdp") || type.hasPrefix("multipart/mixed")
     }
 
+    // MARK: - records
+
+    /// Seconds a caller refused while draining is told to wait (Retry-After).
+    public var drainRetryAfter = 5
+
+    private func inboundEnded(_ call: Call, after input: CallStateMachine.Input, media: CallMediaSnapshot) {
+        let record = call.makeRecord(after: input, media: media, stats: nil)
+        LegatoMetrics.callEnded(record.disposition)
+        guard let sink = recordSink else { return }
+        guard let session = media.session else { return sink(record) }
+        Task { @SIPActor in
+            var record = record
+            if let stats = await session.finalStats() {
+                record.media.caller = CallRecord.LegMedia(packetsIn: stats.a.rtp.packetsIn, packetsOut: stats.a.rtp.packetsOut)
+                record.media.callee = CallRecord.LegMedia(packetsIn: stats.b.rtp.packetsIn, packetsOut: stats.b.rtp.packetsOut)
+            }
+            sink(record)
+        }
+    }
+
     // MARK: - bookkeeping
 
     private func newCallID() -> String {
@@ -175,7 +215,10 @@ public final class CallEngine: SIPEndpointDelegate {
 
     private func track(_ call: Call) {
         calls[call.id] = call
-        if call.incoming { inboundCount += 1 }
+        if call.incoming {
+            inboundCount += 1
+            inboundTotal += 1
+        }
         call.onFinished = { [weak self] finished in self?.untrack(finished) }
     }
 

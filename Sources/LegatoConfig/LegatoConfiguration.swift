@@ -15,6 +15,10 @@ public struct LegatoConfiguration: Sendable, Equatable {
     public var trunks: [String: TrunkConfig]
     /// Ordered routes; the first match wins.
     public var routes: [RouteConfig]
+    /// Call detail records (`cdr:`).
+    public var cdr = CDRConfig()
+    /// Metrics endpoint and control socket (`admin:`).
+    public var admin = AdminConfig()
 
     /// A configuration from already validated parts (the loader and tests build these).
     public init(sourcePath: String, listeners: [ListenerConfig], signalling: SignallingConfig,

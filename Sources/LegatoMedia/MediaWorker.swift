@@ -144,6 +144,11 @@ public final class MediaWorker: Sendable {
         return RelaySession(id: id, ports: ports, worker: self, ice: ice)
     }
 
+    /// Packet counters of every session this worker ran (live and released).
+    public func totals() async throws -> MediaTotals {
+        try await perform { $0.totals() }
+    }
+
     /// Number of sessions living on this worker.
     public func sessionCount() async throws -> Int {
         try await perform { $0.sessions.count }

@@ -40,6 +40,16 @@ public final class MediaWorkerPool: Sendable {
     /// Port pairs currently allocated (two per live relay session).
     public var allocatedPortPairs: Int { ports.allocatedCount }
 
+    /// Packet counters of every session the workers ran, live and released
+    /// (one command per worker: a scrape costs nothing per packet).
+    public func totals() async -> MediaTotals {
+        var sum = MediaTotals()
+        for worker in workers {
+            if let totals = try? await worker.totals() { sum = sum + totals }
+        }
+        return sum
+    }
+
     /// The worker the next session goes to (round robin).
     public func nextWorkerForSession() -> MediaWorker {
         let n = nextWorker.wrappingAdd(1, ordering: .relaxed).oldValue

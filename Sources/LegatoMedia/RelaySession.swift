@@ -88,6 +88,15 @@ public struct RelaySession: Sendable {
         return try await worker.perform { loop in try loop.session(id).stats() }
     }
 
+    /// The session's counters, also shortly after it was released (the
+    /// counters it had then); nil when it is long gone or the worker stopped.
+    public func finalStats() async -> RelaySessionStats? {
+        let id = self.id
+        return try? await worker.perform { loop in
+            (try? loop.session(id).stats()) ?? loop.retired.final(id)
+        }
+    }
+
     /// Closes the session's sockets and frees its ports, without waiting.
     /// Idempotent; safe after the worker stopped (which released it already).
     public func release() {

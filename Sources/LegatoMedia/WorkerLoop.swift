@@ -10,6 +10,8 @@ final class WorkerLoop: @unchecked Sendable {
     let ports: MediaPortPool
     let events: @Sendable (MediaEvent) -> Void
     private(set) var sessions: [MediaSessionID: RelaySessionCore] = [:]
+    /// Counters of released sessions (totals for metrics, last stats for CDRs).
+    private(set) var retired = RetiredSessionStats()
 
     init(ports: MediaPortPool, events: @escaping @Sendable (MediaEvent) -> Void) throws(MediaError) {
         guard let base = event_base_new() else { throw .eventLoop("event_base_new") }
@@ -46,8 +48,14 @@ final class WorkerLoop: @unchecked Sendable {
     @discardableResult
     func release(_ id: MediaSessionID) -> Bool {
         guard let session = sessions.removeValue(forKey: id) else { return false }
+        retired.retire(id, session.stats())
         session.close()
         return true
+    }
+
+    /// Released sessions' counters plus the live ones'.
+    func totals() -> MediaTotals {
+        sessions.values.reduce(retired.totals) { $0 + MediaTotals($1.stats()) }
     }
 
     func releaseAll() {

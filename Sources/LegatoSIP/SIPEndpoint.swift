@@ -66,6 +66,18 @@ public final class SIPEndpoint {
         _ = Unmanaged.passRetained(self)
     }
 
+    /// Draining: OPTIONS are answered 503 with Retry-After (a load balancer's
+    /// probe sees the instance going away) instead of nua's 200.
+    public var refuseOptions = false {
+        didSet {
+            guard let nua, refuseOptions != oldValue else { return }
+            let methods = "INVITE, INFO, MESSAGE, REFER, UPDATE, PRACK" + (refuseOptions ? ", OPTIONS" : "")
+            legato_nua_set_appl_methods(nua, methods)
+        }
+    }
+    /// Retry-After (seconds) of the 503 to OPTIONS while `refuseOptions`.
+    public var optionsRetryAfter = 5
+
     /// Number of dialogs alive on this endpoint.
     public var activeLegCount: Int { legs.count }
 
@@ -93,6 +105,7 @@ public final class SIPEndpoint {
 
     func handle(kind: legato_event_kind, name: String, status: Int, phrase: String, handle nh: OpaquePointer?,
                 message: SIPMessage?, callState: Int32, saved: UnsafeMutableRawPointer? = nil) {
+        if let method = SIPMetrics.method(of: kind, name: name, message: message) { SIPMetrics.requestReceived(method) }
         switch kind {
         case LEGATO_EV_I_INFO, LEGATO_EV_I_MESSAGE, LEGATO_EV_I_REFER, LEGATO_EV_I_UPDATE, LEGATO_EV_I_PRACK:
             guard let nh else { return }
@@ -155,9 +168,13 @@ public final class SIPEndpoint {
             guard let nh, let leg = legs[nh] else { return }
             leg.deliver(.ack(message ?? SIPMessage(method: "ACK")))
         case LEGATO_EV_I_CANCEL:
+            // nua answers the CANCEL 200 itself.
+            SIPMetrics.responseSent(200)
             guard let nh, let leg = legs[nh] else { return }
             leg.deliver(.cancelled(message))
         case LEGATO_EV_I_BYE:
+            // nua answers the BYE 200 itself.
+            SIPMetrics.responseSent(200)
             guard let nh, let leg = legs[nh] else { return }
             leg.deliver(.bye(message))
         case LEGATO_EV_I_STATE:
@@ -167,7 +184,19 @@ public final class SIPEndpoint {
             if status >= 200 { finishShutdown() }
         case LEGATO_EV_I_OTHER_REQUEST:
             // Requests nua answered itself (OPTIONS and the like) open a handle nobody owns.
-            if let nh, legs[nh] == nil { legato_nua_handle_destroy(nh) }
+            if let nh, legs[nh] == nil {
+                if saved == nil, status >= 200 { SIPMetrics.responseSent(status) }  // nua answered it
+                if let saved {
+                    // An OPTIONS left to Legato: draining (503 with Retry-After), else 200.
+                    let status: Int32 = refuseOptions ? 503 : 200
+                    SIPMetrics.responseSent(Int(status))
+                    let headers = refuseOptions ? "Retry-After: \(optionsRetryAfter)" : nil
+                    headers.withOptionalCString { h in
+                        legato_nua_respond_saved(nh, saved, status, refuseOptions ? "Draining" : nil, nil, nil, 0, h)
+                    }
+                }
+                legato_nua_handle_destroy(nh)
+            }
         default:
             logger.trace("sip.event", metadata: ["sip.event": "\(name)", "sip.status": "\(status)"])
         }

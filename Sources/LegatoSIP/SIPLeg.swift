@@ -30,6 +30,7 @@ public final class SIPLeg {
     /// Sends a response to the INVITE this (inbound) leg received.
     public func respond(_ status: Int, reason: String? = nil, body: SIPBody? = nil, headers: [SIPHeader] = []) {
         guard let handle else { return }
+        SIPMetrics.responseSent(status)
         let phrase = reason ?? SIPStatus.defaultReason(status)
         let block: String? = headers.isEmpty ? nil : headers.wireBlock
         phrase.withCString { p in

@@ -37,6 +37,7 @@ public final class SIPServerRequest {
         guard let saved else { return }
         self.saved = nil
         guard let handle = leg?.handle else { return }
+        SIPMetrics.responseSent(status)
         let phrase = reason ?? SIPStatus.defaultReason(status)
         let block: String? = headers.isEmpty ? nil : headers.wireBlock
         phrase.withCString { p in

@@ -156,6 +156,10 @@ void legato_nua_invite(nua_handle_t *nh, char const *request_uri, int max_forwar
                        char const *content_type, char const *body, size_t body_len,
                        char const *headers);
 
+/// nua_set_params(NUTAG_APPL_METHOD(methods)): the methods Legato answers
+/// itself (draining adds OPTIONS, answered 503).
+void legato_nua_set_appl_methods(nua_t *nua, char const *methods);
+
 /// nua_respond with optional body and extra headers.
 void legato_nua_respond(nua_handle_t *nh, int status, char const *phrase,
                         char const *content_type, char const *body, size_t body_len,

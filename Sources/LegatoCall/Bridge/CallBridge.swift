@@ -135,6 +135,7 @@ public final class CallBridge {
 
     private func sideFailed(_ side: BridgeSide, event: CallEvent) {
         guard linksEnds else { return dissolveIfDone() }
+        noteEnd(of: side)
         onEnd()
         let other = self[side.other]
         if side == .b, other.state == .alerting, case .failed(let headers, let code, let reason) = event {
@@ -147,9 +148,18 @@ public final class CallBridge {
     private func sideDisconnected(_ side: BridgeSide, event: CallEvent) {
         settleOffers(endedSide: side)
         guard linksEnds else { return dissolveIfDone() }
+        noteEnd(of: side)
         onEnd()
         Self.hangup(self[side.other], carrying: self[side].crossing(event.headers))
         dissolveIfDone()
+    }
+
+    /// The callee's side ended first: the caller's record says who ended it.
+    private func noteEnd(of side: BridgeSide) {
+        // Only when the caller's side is still up: its own end says who ended it otherwise.
+        guard side == .b, a.facts.endingInput == nil, let input = b.facts.endingInput else { return }
+        a.facts.hangupSide = Call.endedRemotely(input) ? .callee : .legato
+        if case .noAnswerTimeout = input { a.facts.noAnswer = true }
     }
 
     /// Called by a call when it ends: an offer waiting for it gets 481.

@@ -42,8 +42,17 @@ extension Call {
     /// Feeds the state machine and performs what it says.
     func feed(_ input: CallStateMachine.Input) {
         let wasEnded = machine.phase == .ended
-        perform(machine.handle(input))
-        if !wasEnded, machine.phase == .ended { logEnd(after: input) }
+        let snapshot = wasEnded || onEnded == nil ? nil : mediaSnapshot
+        let actions = machine.handle(input)
+        if !wasEnded, machine.phase == .ended { facts.endingInput = input }
+        perform(actions)
+        if !wasEnded, machine.phase == .ended {
+            logEnd(after: input)
+            if let onEnded, let snapshot {
+                self.onEnded = nil
+                onEnded(self, input, snapshot)
+            }
+        }
     }
 
     /// `call.ended cause=…`, once per call.
@@ -80,6 +89,13 @@ extension Call {
                     }
                 }
                 if status / 100 == 2 { headers += sessionTimerAnswered() }
+                if status >= 200, incoming, facts.finalCode == nil {
+                    facts.finalCode = status
+                    if status / 100 == 2 {
+                        facts.answer = .now
+                        LegatoMetrics.callSetup(since: facts.startInstant)
+                    }
+                }
                 if let body { localSession = body }
                 leg.respond(status, reason: outgoingReason, body: body, headers: headers)
                 if status == 183 {

@@ -123,6 +123,10 @@ public final class Call {
     var watchdog: MediaWatchdog?
     /// An anchored call answered an offerless re-INVITE with Legato's offer: the answer comes in the ACK.
     var anchorAwaitsAck = false
+    /// What the call's detail record states (`Records/`).
+    var facts = CallFacts()
+    /// Runs once when an inbound call ends, with its media as it was just before (the engine writes the CDR).
+    var onEnded: (@SIPActor (Call, CallStateMachine.Input, CallMediaSnapshot) -> Void)?
 
     init(id: String, incoming: Bool, leg: any CallLeg, number: String, callerid: String, displayName: String,
          headers: [SIPHeader], sipCallID: String?, remoteSession: SIPBody?, logger: Logger) {

@@ -47,6 +47,7 @@ enum BlindTransfer {
                               headers: [SIPHeader], engine: CallEngine, noAnswerTimeout: Double?) {
         let transferor = bridge[side]
         let transferee = bridge[side.other]
+        let referTo = Self.dialable(target)
         guard transferee.state == .connected, bridge.linksEnds else {
             try? transferor.notifyBlindTransferFailed(code: 481, reason: "No Party To Transfer")
             return
@@ -80,8 +81,10 @@ enum BlindTransfer {
             guard case .ringing(let status, _, _) = event else { return }
             transferor?.notifyBlindTransferProgress(status: status, reason: nil)
         }
-        target.addEventListener(.failed) { [weak bridge, weak transferor, weak transferee] event in
+        let caller = bridge.a
+        target.addEventListener(.failed) { [weak bridge, weak transferor, weak transferee, weak caller] event in
             guard case .failed(_, let code, let reason) = event else { return }
+            caller?.facts.transfer = CallRecord.Transfer(to: referTo, result: "failed \(code)")
             try? transferor?.notifyBlindTransferFailed(code: code, reason: reason)
             guard let transferee else { return }
             if let transferor, transferor.state == .connected {
@@ -90,7 +93,7 @@ enum BlindTransfer {
                 try? transferee.hangup()
             }
         }
-        target.addEventListener(.connected) { [weak bridge, weak transferor, weak transferee, weak target] _ in
+        target.addEventListener(.connected) { [weak bridge, weak transferor, weak transferee, weak target, weak caller] _ in
             guard let target else { return }
             guard let bridge, let transferee, transferee.state == .connected else {
                 try? target.hangup()
@@ -105,6 +108,7 @@ enum BlindTransfer {
                 bridge.relink()
                 return
             }
+            caller?.facts.transfer = CallRecord.Transfer(to: referTo, result: "success")
             try? transferor?.notifyBlindTransferSuccess()
             try? transferor?.hangup()
             target.logger.info("transfer.complete", metadata: ["call.transferee": "\(transferee.id)"])

@@ -59,6 +59,8 @@ public final class ConfigRouter: Scenario {
             return
         }
         inbound.logger.info("route.matched", metadata: ["route": "\(match.route.name)"])
+        inbound.facts.route = match.route.name
+        if case .bridge(let bridge) = match.route.action { inbound.facts.trunk = bridge.trunk }
         switch match.route.action {
         case .reject(let code, let reason):
             inbound.refuse(code: code, reason: reason)

@@ -60,6 +60,12 @@ struct LegatoConf {
     var extraListeners: [String] = []
     var trunks: [Trunk] = []
     var routes: [Route] = []
+    /// `cdr.path`; nil writes no CDRs.
+    var cdrPath: String? = nil
+    /// `admin.metrics` (host:port); nil: no metrics endpoint.
+    var metrics: String? = nil
+    /// `admin.control`; `LegatoProcess.start` sets a socket per test when nil.
+    var controlSocket: String? = nil
 
     /// The conf of the brief: 127.0.0.1:`ports.legato` (UDP+TCP); `666` is
     /// rejected 403 "Forbidden Here"; numeric users are bridged to the trunk
@@ -135,6 +141,12 @@ struct LegatoConf {
             case .echo:
                 lines.append("    action: echo")
             }
+        }
+        if let cdrPath { lines += ["cdr:", "  path: \(Self.quoted(cdrPath))"] }
+        if metrics != nil || controlSocket != nil {
+            lines.append("admin:")
+            if let metrics { lines.append("  metrics: \(Self.quoted(metrics))") }
+            if let controlSocket { lines.append("  control: \(Self.quoted(controlSocket))") }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -29,6 +29,9 @@ final class LegatoProcess: @unchecked Sendable {
     static func start(_ conf: LegatoConf, artifacts: Artifacts, name: String = "legato",
                       program: String? = nil, environment: [String: String] = [:]) async throws -> LegatoProcess {
         let binary = try program ?? Paths.legatoBinary()
+        var conf = conf
+        // Every daemon has a control socket (`legato ctl`): short, per port.
+        if conf.controlSocket == nil { conf.controlSocket = "/tmp/legato-ctl-\(conf.port).sock" }
         let configPath = try artifacts.write(conf.yaml, to: "\(name).conf")
         let logPath = artifacts.path("\(name).log")
         let child = try ChildProcess(binary, (program == nil ? ["run"] : []) + ["--config", configPath, "--log-level", "debug"],
@@ -81,13 +84,37 @@ final class LegatoProcess: @unchecked Sendable {
     var exitStatus: Int32? { child.status }
 
     /// Sends SIGTERM to the daemon (drain: new INVITEs get 503, calls go on up to shutdown_grace).
+    /// Sends `signo` (SIGHUP: reload; SIGUSR1: reopen the CDR file).
+    func signal(_ signo: Int32) async throws {
+        try await child.signal(signo)
+    }
+
     func sendSIGTERM() async throws {
         try await child.signal(SIGTERM)
     }
 
-    /// Debug builds: SIGUSR1 switches every bridge to direct media, SIGUSR2 to relayed media.
+    /// `legato ctl media all direct|relay`: switches every bridge's media.
     func switchMedia(toDirect: Bool) async throws {
-        try await child.signal(toDirect ? SIGUSR1 : SIGUSR2)
+        let result = try await ctl("media", "all", toDirect ? "direct" : "relay")
+        guard result.status == 0 else { throw HarnessError("ctl media failed: \(result.output)") }
+    }
+
+    /// Runs `legato ctl --socket <the daemon's socket> ARGS…` and returns its exit status and output.
+    func ctl(_ arguments: String...) async throws -> (status: Int32, output: String) {
+        try await Self.ctl(socket: conf.controlSocket ?? "", arguments)
+    }
+
+    static func ctl(socket: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let output = NSTemporaryDirectory() + "legato-ctl-\(UInt32.random(in: 0...UInt32.max)).out"
+        defer { unlink(output); unlink(output + ".err") }
+        let child = try ChildProcess(try Paths.legatoBinary(), ["ctl", "--socket", socket] + arguments,
+                                     timeLimit: .seconds(30), stdout: output, stderr: output + ".err")
+        guard let status = await child.waitForExit(timeout: .seconds(35)) else {
+            await child.forceKill()
+            throw HarnessError("legato ctl \(arguments) did not finish")
+        }
+        // Separate files: ChildProcess creates each anew (one path for both would orphan the first).
+        return (status, Artifacts.read(output) + Artifacts.read(output + ".err"))
     }
 
     /// Waits until the log contains `text`; false on timeout.

@@ -12,6 +12,17 @@ func waitUntil(timeout: Duration, interval: Duration = .milliseconds(25),
     }
 }
 
+/// `waitUntil` for a condition that awaits (e.g. asks the daemon with `legato ctl`).
+func waitUntilAsync(timeout: Duration, interval: Duration = .milliseconds(200),
+                    _ condition: () async -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while true {
+        if await condition() { return true }
+        if ContinuousClock.now >= deadline { return false }
+        try? await Task.sleep(for: interval)
+    }
+}
+
 extension Duration {
     /// Whole seconds, rounded up (for command-line time limits).
     var wholeSecondsRoundedUp: Int {
