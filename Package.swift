@@ -22,6 +22,11 @@ let package = Package(
         .systemLibrary(name: "CSofiaSIP", pkgConfig: "sofia-sip-ua", providers: [.apt(["libsofia-sip-ua-dev"])]),
         .systemLibrary(name: "CLibevent", pkgConfig: "libevent", providers: [.apt(["libevent-dev"])]),
         .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
+        // Media applications: G.722 and in-band DTMF, sound files, TTS, resampling and VAD.
+        .systemLibrary(name: "CSpanDSP", pkgConfig: "spandsp", providers: [.apt(["libspandsp-dev"])]),
+        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CEspeakNG", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
+        .systemLibrary(name: "CSpeexDSP", pkgConfig: "speexdsp", providers: [.apt(["libspeexdsp-dev"])]),
         // The sofia shim: its variadic tag-list calls and macros, and event flattening.
         .target(name: "CSofiaShim", dependencies: ["CSofiaSIP"]),
         // Media workers' shim: eventfd and recvmmsg/sendmmsg (not exported by Swift's Glibc module).
@@ -30,7 +35,9 @@ let package = Package(
         // SDP model, parser, writer and relay rewriting (pure Swift).
         .target(name: "LegatoSDP"),
         // Media relay: port allocation now; workers, relay sessions and SRTP with the media-engine issue.
-        .target(name: "LegatoMedia", dependencies: ["LegatoSDP", "CSRTP", "CLibevent", "CMediaShim"]),
+        // Audio for media applications: codecs, sound files and their cache, TTS, tone plans, sources (no sockets).
+        .target(name: "LegatoAudio", dependencies: ["CSpanDSP", "CSndFile", "CEspeakNG", "CSpeexDSP"]),
+        .target(name: "LegatoMedia", dependencies: ["LegatoSDP", "LegatoAudio", "CSRTP", "CLibevent", "CMediaShim"]),
         .target(name: "LegatoConfig", dependencies: [
             .product(name: "Yams", package: "Yams"),
         ]),
@@ -39,7 +46,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "LegatoCall", dependencies: [
-            "LegatoSIP", "LegatoConfig", "LegatoSDP", "LegatoMedia",
+            "LegatoSIP", "LegatoConfig", "LegatoSDP", "LegatoMedia", "LegatoAudio",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The library a scenario package depends on: re-exports the call API and
@@ -59,6 +66,7 @@ let package = Package(
         .testTarget(name: "LegatoConfigTests", dependencies: ["LegatoConfig"]),
         .testTarget(name: "LegatoSDPTests", dependencies: ["LegatoSDP"]),
         .testTarget(name: "LegatoMediaTests", dependencies: ["LegatoMedia"]),
+        .testTarget(name: "LegatoAudioTests", dependencies: ["LegatoAudio"]),
         .testTarget(name: "LegatoSIPTests", dependencies: ["LegatoSIP", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LegatoCallTests", dependencies: ["LegatoCall"]),
         .testTarget(name: "IntegrationTests", dependencies: ["LegatoMedia"], resources: [.copy("Scenarios")]),
