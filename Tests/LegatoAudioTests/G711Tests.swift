@@ -12,7 +12,8 @@ struct G711Tests {
         #expect(G711.linear(ulaw: 0xFF) == 0)
         #expect(G711.linear(ulaw: 0x80) == 32124)
         #expect(G711.linear(ulaw: 0x00) == -32124)
-        #expect(G711.linear(ulaw: 0xEF) == 120)
+        #expect(G711.linear(ulaw: 0xEF) == 132)
+        #expect(G711.linear(ulaw: 0xFE) == 8)
     }
 
     @Test("A-law: known code words (G.711 tables)")
