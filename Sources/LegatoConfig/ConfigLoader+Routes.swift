@@ -55,7 +55,7 @@ extension ConfigLoader {
         if let kind {
             var misplaced: [String: String] = [:]
             for other in ActionKind.allCases where other != kind {
-                for key in other.keys where !kind.keys.contains(key) {
+                for key in other.keys where !kind.keys.contains(key) && misplaced[key] == nil {
                     misplaced[key] = "'\(key)' only applies to action: \(other.rawValue) (this route's action is \(kind.rawValue))"
                 }
             }
