@@ -65,7 +65,7 @@ let package = Package(
 
         .testTarget(name: "LegatoConfigTests", dependencies: ["LegatoConfig"]),
         .testTarget(name: "LegatoSDPTests", dependencies: ["LegatoSDP"]),
-        .testTarget(name: "LegatoMediaTests", dependencies: ["LegatoMedia"]),
+        .testTarget(name: "LegatoMediaTests", dependencies: ["LegatoMedia", "LegatoAudio"]),
         .testTarget(name: "LegatoAudioTests", dependencies: ["LegatoAudio"]),
         .testTarget(name: "LegatoSIPTests", dependencies: ["LegatoSIP", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LegatoCallTests", dependencies: ["LegatoCall"]),

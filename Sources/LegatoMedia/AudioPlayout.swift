@@ -128,7 +128,7 @@ final class AudioPlayout: MediaProcessor {
         guard RTPHeader.isRTP(UnsafeRawBufferPointer(p)), RTPHeader.ssrc(UnsafeRawBufferPointer(p)) == ssrc else { return .forward }
         let original = RTPHeader.sequence(UnsafeRawBufferPointer(p))
         if resync {
-            offset = sequence &- original
+            offset = (sequence &+ 1) &- original
             resync = false
         }
         if offset != 0 { RTPHeader.setSequence(p, original &+ offset) }
