@@ -32,6 +32,7 @@ public enum CallEventKind: String, Sendable, Equatable, Hashable, CaseIterable {
     case playbackFinished = "PlaybackFinished"
     case recordStarted = "RecordStarted"
     case recordStopped = "RecordStopped"
+    case micStatusChange = "MicStatusChange"
 }
 
 /// How a DTMF digit travelled (VoxEngine's ToneReceived `type`).
@@ -104,6 +105,8 @@ public enum CallEvent: Sendable, Equatable {
     case recordStarted(path: String)
     /// A recording ended (the file is complete), or could not start (`error`).
     case recordStopped(path: String, error: String?)
+    /// After `handleMicStatus(true)`: the remote side started (`active`) or stopped talking.
+    case micStatusChange(active: Bool)
 
     /// The event's kind (its VoxEngine name as raw value).
     public var kind: CallEventKind {
@@ -130,6 +133,7 @@ public enum CallEvent: Sendable, Equatable {
         case .playbackFinished: return .playbackFinished
         case .recordStarted: return .recordStarted
         case .recordStopped: return .recordStopped
+        case .micStatusChange: return .micStatusChange
         }
     }
 
@@ -140,7 +144,7 @@ public enum CallEvent: Sendable, Equatable {
              .reInviteReceived(let h, _), .reInviteAccepted(let h, _), .reInviteRejected(let h, _, _),
              .infoReceived(let h, _, _), .messageReceived(let h, _), .blindTransferRequested(let h, _, _): return h
         case .stateChanged, .rtpStopped, .rtpResumed, .audioStarted, .firstAudioPacketReceived, .onHold, .offHold,
-             .toneReceived, .playbackStarted, .playbackFinished, .recordStarted, .recordStopped:
+             .toneReceived, .playbackStarted, .playbackFinished, .recordStarted, .recordStopped, .micStatusChange:
             return []
         }
     }

@@ -131,6 +131,8 @@ final class RelayLegCore {
     var dtmfSender: DTMFSender?
     /// A playback (file, TTS, tone) towards this leg's remote (also in `output`), while one runs.
     var playout: AudioPlayout?
+    /// Decoded-audio analysis of this leg's input (in-band DTMF, VAD; also in `input`), while on.
+    var audioTap: DecodedAudioTap?
     unowned(unsafe) var peer: RelayLegCore!
     unowned(unsafe) var session: RelaySessionCore!
 

@@ -1,3 +1,4 @@
+import Foundation
 import LegatoAudio
 import Testing
 @testable import LegatoMedia
@@ -68,6 +69,36 @@ extension MediaSocketTests {
             #expect(timing.sent == 26 || timing.sent == 25)
             #expect(timing.late == 0)
             #expect(AudioPlayout.openTimers.load(ordering: .relaxed) >= 0)
+        }
+    }
+}
+
+extension MediaSocketTests {
+    /// In-band DTMF on a live relay leg (ports 40900–40999): PCMU audio carrying a tone is reported.
+    @Suite struct InBandToneTests {
+        let fixtures = RelaySessionTests()
+
+        @Test func aDTMFToneInPCMUAudioIsReportedOnceAndTheAudioStillFlows() async throws {
+            let f = try await fixtures.fixture(range: 40900...40999)
+            defer { f.pool.shutdown() }
+            try await f.session.setInBandToneDetection(.a, codecs: [0: .pcmu])
+            // '7': 852 + 1209 Hz for 120 ms, then silence.
+            var samples: [Int16] = (0..<960).map { (i: Int) -> Int16 in
+                let t = Double(i) / 8000
+                let value: Double = sin(2 * Double.pi * 852 * t) + sin(2 * Double.pi * 1209 * t)
+                return Int16(6000 * value)
+            }
+            samples += [Int16](repeating: 0, count: 1600)
+            for (index, start) in stride(from: 0, to: samples.count, by: 160).enumerated() {
+                let payload = samples[start..<(start + 160)].map(G711.ulaw)
+                try f.aRTP.send(rtpPacket(sequence: UInt16(index + 1), payload: payload), to: f.session.ports.a.rtp)
+                _ = try f.bRTP.receive()
+            }
+            #expect(try await waitUntil {
+                f.events.all.contains { if case .inBandTone(1, .a, .seven) = $0 { true } else { false } }
+            })
+            #expect(f.events.all.filter { if case .inBandTone = $0 { true } else { false } }.count == 1)
+            try await f.session.setInBandToneDetection(.a, codecs: nil)
         }
     }
 }

@@ -51,6 +51,8 @@ struct CallMediaApps {
     var playback: UInt64?
     /// The recording running on the call's session, if any.
     var recording: (id: UInt64, path: String)?
+    /// `handleMicStatus(true)` is on.
+    var vad = false
 }
 
 extension Call {
@@ -70,6 +72,9 @@ extension Call {
         }
         return nil
     }
+
+    /// The audio payload types this call's remote sends (its own SDP's formats).
+    var receivedCodecs: [UInt8: AudioCodec] { Self.audioCodecs(of: remoteSession) }
 
     /// The audio payload types a media section names (static ones and `a=rtpmap` ones Legato decodes).
     static func audioCodecs(of section: MediaSection) -> [UInt8: AudioCodec] {
