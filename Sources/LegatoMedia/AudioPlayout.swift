@@ -9,6 +9,8 @@ public enum PlaybackSource: Sendable {
     case clip(AudioClip, loop: Bool)
     /// A call-progress tone plan, until stopped.
     case tone(TonePlan)
+    /// Another leg's received audio (`sendMediaTo`), until stopped.
+    case feed(AudioFeed)
 }
 
 /// Plays an `AudioSource` into a leg's outgoing RTP stream: a one-shot

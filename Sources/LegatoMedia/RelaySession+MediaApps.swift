@@ -24,6 +24,7 @@ extension RelaySession {
             switch source {
             case .clip(let clip, let loop): audio = ClipSource(clip: clip, loop: loop)
             case .tone(let plan): audio = ToneSource(plan: plan, sampleRate: codec.sampleRate)
+            case .feed(let feed): audio = FeedSource(feed: feed, sampleRate: codec.sampleRate)
             }
             let events = loop.events
             let playout = try AudioPlayout(id: playback, leg: core, base: loop.base, source: audio, codec: codec,

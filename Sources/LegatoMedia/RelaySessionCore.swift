@@ -133,6 +133,8 @@ final class RelayLegCore {
     var playout: AudioPlayout?
     /// Decoded-audio analysis of this leg's input (in-band DTMF, VAD; also in `input`), while on.
     var audioTap: DecodedAudioTap?
+    /// Where this leg's received audio also goes (`sendMediaTo`; also in `input`), while any.
+    var feedTap: FeedTap?
     unowned(unsafe) var peer: RelayLegCore!
     unowned(unsafe) var session: RelaySessionCore!
 

@@ -102,3 +102,41 @@ extension MediaSocketTests {
         }
     }
 }
+
+extension MediaSocketTests {
+    /// `sendMediaTo` between two sessions (ports 40600–40699 are the DTMF tests'; these use 42500–42599).
+    @Suite struct AudioFeedTests {
+        let fixtures = RelaySessionTests()
+
+        @Test func audioReceivedOnOneSessionIsPlayedTranscodedToAnotherUntilRemoved() async throws {
+            let f = try await fixtures.fixture(range: 42500...42599)
+            defer { f.pool.shutdown() }
+            let target = try await f.pool.createRelaySession(id: 2, address: "127.0.0.1")
+            let listener = try TestUDPEndpoint(host: "127.0.0.1")
+            try await target.setRemote(.a, rtp: listener.endpoint)
+            let feed = AudioFeed()
+            try await f.session.addFeed(.a, feed, codecs: [0: .pcmu])
+            try await target.startPlayback(.a, playback: 3, source: .feed(feed), codec: .pcma, payloadType: 8)
+            let loud = [UInt8](repeating: G711.ulaw(3000), count: 160)
+            var heardLoud = 0
+            for sequence in 1...15 {
+                try f.aRTP.send(rtpPacket(sequence: UInt16(sequence), payload: loud), to: f.session.ports.a.rtp)
+                let packet = try listener.receive().bytes
+                #expect(packet[1] & 0x7F == 8)
+                if packet[12...].allSatisfy({ abs(Int(G711.linear(alaw: $0)) - 3000) < 200 }) { heardLoud += 1 }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(heardLoud >= 8, "only \(heardLoud) of 15 frames carried the source's audio")
+            try await f.session.removeFeed(.a, feed)
+            try await Task.sleep(for: .milliseconds(100))
+            while (try? listener.receive(timeoutMilliseconds: 10)) != nil {}
+            try f.aRTP.send(rtpPacket(sequence: 16, payload: loud), to: f.session.ports.a.rtp)
+            for _ in 0..<3 {
+                let packet = try listener.receive().bytes
+                #expect(packet[12...].allSatisfy { abs(Int(G711.linear(alaw: $0))) < 16 }, "audio after removeFeed")
+            }
+            try await target.stopPlayback(.a)
+            await target.releaseAndWait()
+        }
+    }
+}

@@ -47,6 +47,11 @@ extension Call {
         }
     }
 
+    /// Plays another call's audio (`sendMediaTo`).
+    func playFeed(_ feed: AudioFeed) -> UInt64 {
+        play("send-media") { _ throws(AudioError) in .feed(feed) }
+    }
+
     /// Stops the running playback, if any (it finishes as stopped).
     public func stopPlayback() {
         guard mediaApps.playback != nil else { return }

@@ -53,6 +53,8 @@ struct CallMediaApps {
     var recording: (id: UInt64, path: String)?
     /// `handleMicStatus(true)` is on.
     var vad = false
+    /// `sendMediaTo` targets: the target call's id, the feed, the target's playback of it.
+    var feeds: [(target: String, feed: AudioFeed, playback: UInt64)] = []
 }
 
 extension Call {
