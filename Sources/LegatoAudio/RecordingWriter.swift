@@ -12,11 +12,12 @@ public enum RecordFormat: String, Sendable, Equatable, CaseIterable {
     public var fileExtension: String { rawValue }
 }
 
-/// Writes a recording through a bounded queue on its own thread: the media
-/// worker only copies frames into the queue (`append`, never blocks; frames
-/// that do not fit are counted as lost), the writer thread encodes them with
-/// libsndfile. `finish` drains the queue, closes the file (valid from then
-/// on) and calls `completion` on the writer thread.
+/// Writes a recording through a bounded queue on the writer thread: the
+/// media worker only copies frames into the queue (`append`, never blocks;
+/// frames that do not fit are counted as lost), the one writer thread that
+/// serves every recording (`RecordingWriterThread`) encodes them with
+/// libsndfile. `finish` lets it drain the queue, close the file (valid from
+/// then on) and call `completion` on the writer thread.
 public final class RecordingWriter: Sendable {
     public let path: String
     public let channels: Int
@@ -66,9 +67,7 @@ public final class RecordingWriter: Sendable {
         self.file = SendableFile(handle)
         self.completion = completion
         state = Mutex(State(ring: Array(repeating: 0, count: sampleRate * channels * queueSeconds)))
-        let thread = Thread { [self] in self.run() }
-        thread.name = "legato-record"
-        thread.start()
+        RecordingWriterThread.shared.add(self)
     }
 
     /// Copies one interleaved frame into the queue (worker thread). False when it did not fit (lost).
@@ -92,28 +91,61 @@ public final class RecordingWriter: Sendable {
         state.withLock { $0.finishing = true }
     }
 
-    private func run() {
-        var local = [Int16](repeating: 0, count: sampleRate * channels / 5)
-        while true {
-            let (taken, finishing) = state.withLock { s -> (Int, Bool) in
-                let n = min(s.count, local.count)
-                let capacity = s.ring.count
-                for i in 0..<n { local[i] = s.ring[(s.head + i) % capacity] }
-                s.head = (s.head + n) % capacity
-                s.count -= n
-                return (n, s.finishing && s.count == 0)
-            }
-            if taken > 0 {
-                let frames = taken / channels
-                _ = local.withUnsafeBufferPointer { sf_writef_short(file.handle, $0.baseAddress, sf_count_t(frames)) }
-                state.withLock { $0.written += frames }
-                continue
-            }
-            if finishing { break }
-            usleep(40_000)
+    /// Writer thread: writes what is queued (at most `scratch.count` samples).
+    /// Returns false once finished and closed (then the writer is dropped).
+    func service(_ scratch: inout [Int16]) -> (wrote: Bool, open: Bool) {
+        let (taken, finishing) = state.withLock { s -> (Int, Bool) in
+            let n = min(s.count - s.count % channels, scratch.count - scratch.count % channels)
+            let capacity = s.ring.count
+            for i in 0..<n { scratch[i] = s.ring[(s.head + i) % capacity] }
+            s.head = (s.head + n) % capacity
+            s.count -= n
+            return (n, s.finishing && s.count == 0)
         }
+        if taken > 0 {
+            let frames = taken / channels
+            _ = scratch.withUnsafeBufferPointer { sf_writef_short(file.handle, $0.baseAddress, sf_count_t(frames)) }
+            state.withLock { $0.written += frames }
+            return (true, true)
+        }
+        guard finishing else { return (false, true) }
         sf_close(file.handle)
         let (written, lost) = state.withLock { ($0.written, $0.lost) }
         completion(written, lost)
+        return (false, false)
+    }
+}
+
+/// The one thread that writes every recording: it visits the open writers,
+/// writes what each has queued, closes the finished ones, and sleeps 20 ms
+/// when there was nothing to write.
+final class RecordingWriterThread: Sendable {
+    static let shared = RecordingWriterThread()
+    private let writers = Mutex<[RecordingWriter]>([])
+
+    private init() {
+        let thread = Thread { [self] in self.run() }
+        thread.name = "legato-record"
+        thread.start()
+    }
+
+    func add(_ writer: RecordingWriter) { writers.withLock { $0.append(writer) } }
+
+    private func run() {
+        var scratch = [Int16](repeating: 0, count: 16000)
+        while true {
+            let current = writers.withLock { $0 }
+            var wrote = false
+            var closed: [ObjectIdentifier] = []
+            for writer in current {
+                let result = writer.service(&scratch)
+                wrote = wrote || result.wrote
+                if !result.open { closed.append(ObjectIdentifier(writer)) }
+            }
+            if !closed.isEmpty {
+                writers.withLock { $0.removeAll { closed.contains(ObjectIdentifier($0)) } }
+            }
+            if !wrote { usleep(20_000) }
+        }
     }
 }
