@@ -50,6 +50,44 @@ extension Integration {
             }
         }
 
+        @Test("hold and resume during a playback: the prompt goes on after the resume, then Legato hangs up")
+        func holdDuringPlayback() async throws {
+            let test = try TestContext()
+            let prompt = test.artifacts.path("prompt-1000.wav")
+            try ToneAudio.writeTone(frequency: 1000, seconds: 9, to: prompt)
+            let callerTone = test.artifacts.path("tone-440.wav")
+            try ToneAudio.writeTone(frequency: 440, seconds: 60, to: callerTone)
+            let conf = Self.conf(test, [.init(name: "announce", ruriUser: "^announce$",
+                                              action: .lines(["action: play", "file: \"\(prompt)\"", "then: hangup"]))])
+            try await withLegato(conf, artifacts: test.artifacts) { legato in
+                try await withBaresip(.caller(test.ports, tone: callerTone), artifacts: test.artifacts) { caller in
+                    try await Self.dial(caller, "announce", legato)
+                    _ = await waitUntil(timeout: .seconds(5), interval: .milliseconds(100)) { caller.recordedSeconds() >= 1.5 }
+                    try await caller.control.command("hold")
+                    try #require(await caller.waitForEvent("CALL_REMOTE_SDP", count: 2),
+                                 "the hold was not answered; logs \(caller.logPath) \(legato.logPath)")
+                    try await Task.sleep(for: .seconds(1.5))
+                    try await caller.control.command("resume")
+                    try #require(await caller.waitForEvent("CALL_REMOTE_SDP", count: 3),
+                                 "the resume was not answered; logs \(caller.logPath) \(legato.logPath)")
+                    // baresip drops its decode recorder at a hold: echo what it hears into its encode recording.
+                    try await caller.startEcho(device: "echo")
+                    let from = caller.recordedSeconds(heard: false)
+                    _ = await waitUntil(timeout: .seconds(6), interval: .milliseconds(100)) {
+                        caller.recordedSeconds(heard: false) >= from + 2
+                    }
+                    let echoed = try caller.recording(heard: false).dropFirst(seconds: from + 0.3)
+                    let dominant = ToneAudio.dominant(of: Self.candidates, in: echoed)
+                    #expect(echoed.seconds >= 1 && dominant?.frequency == 1000,
+                            "after the resume the caller heard \(String(describing: dominant)) for \(echoed.seconds) s; log \(caller.logPath)")
+                    #expect(await caller.waitForEvent("CALL_CLOSED", timeout: .seconds(12)),
+                            "Legato did not hang up after the prompt; logs \(caller.logPath) \(legato.logPath)")
+                }
+                #expect(!legato.log.contains("call.playback-failed"))
+                try await legato.expectNoCallsLeft()
+            }
+        }
+
         @Test("action: say — the caller hears speech (non-silent, 1–6 s) from espeak-ng, then Legato hangs up")
         func sayText() async throws {
             let test = try TestContext()
