@@ -120,7 +120,7 @@ struct MediaAppsBenchmark {
             \(String(format: "%.1f", Double(frames) / Double(n) / 8000)) s of audio per file on average \
             (sessions lived \(String(format: "%.1f", recorded)) s from the first start to the last release), lost frames \(lost), \
             process CPU while all recorded \(String(format: "%.1f", (cpu1 - cpu0) / measured * 100)) % of a core \
-            (incl. the test's RTP sender and \(n) writer threads)
+            (incl. the test's RTP sender and the writer thread)
             """)
         #expect(all.count == n)
         #expect(lost == 0)
