@@ -88,6 +88,44 @@ extension Integration {
             }
         }
 
+        @Test("action: play, then: bridge — the caller hears the prompt in early media, then talks with the callee")
+        func playThenBridge() async throws {
+            let test = try TestContext()
+            let prompt = test.artifacts.path("prompt-1500.wav")
+            try ToneAudio.writeTone(frequency: 1500, seconds: 2, to: prompt)
+            let tones = try BaresipMedia.tones(test)
+            let conf = Self.conf(test, [.init(name: "welcome", ruriUser: "^welcome$",
+                                              action: .lines(["action: play", "file: \"\(prompt)\"", "then: bridge",
+                                                              "trunk: local", "user: \"1000\""]))])
+            try await withLegato(conf, artifacts: test.artifacts) { legato in
+                try await withBaresip(.callee(test.ports, tone: tones.callee), artifacts: test.artifacts) { callee in
+                    try await withBaresip(.caller(test.ports, tone: tones.caller), artifacts: test.artifacts) { caller in
+                        try await Self.dial(caller, "welcome", legato)
+                        try #require(await callee.waitForEvent("CALL_ESTABLISHED", timeout: .seconds(5)),
+                                     "the callee was not bridged after the prompt; logs \(callee.logPath) \(legato.logPath)")
+                        _ = await waitUntil(timeout: .seconds(8), interval: .milliseconds(100)) {
+                            caller.recordedSeconds() >= 3 && callee.recordedSeconds() >= 3
+                        }
+                        try await BaresipMedia.hangUp(caller, callee)
+                        // baresip starts a new recording when the 200's SDP re-points its stream: the first
+                        // one holds the early media (the prompt), the last one the conversation.
+                        let files = try FileManager.default.contentsOfDirectory(atPath: caller.recordingDirectory.path)
+                            .filter { $0.hasSuffix("-dec.wav") }.sorted()
+                        try #require(files.count >= 1, "no recordings; log \(caller.logPath)")
+                        let early = try ToneAudio.readWAV(caller.recordingDirectory.appendingPathComponent(files[0]).path)
+                        #expect(early.seconds >= 1.5, "early media: \(early.seconds) s")
+                        #expect(ToneAudio.dominant(of: Self.candidates, in: early.slice(from: 0.2, to: 1.5))?.frequency == 1500,
+                                "the caller did not hear the prompt first; log \(caller.logPath)")
+                        let heard = try caller.recording()
+                        #expect(ToneAudio.dominant(of: Self.candidates, in: heard.suffix(seconds: 2))?.frequency == 1000,
+                                "the caller did not hear the callee after the prompt; log \(caller.logPath)")
+                        BaresipMedia.expectHears(callee, BaresipMedia.callerTone, atLeast: 2.5)
+                    }
+                }
+                try await legato.expectNoCallsLeft()
+            }
+        }
+
         @Test("action: say — the caller hears speech (non-silent, 1–6 s) from espeak-ng, then Legato hangs up")
         func sayText() async throws {
             let test = try TestContext()
