@@ -10,7 +10,7 @@ extension RelaySession {
     /// the end with `playback` as id.
     public func startPlayback(_ leg: RelayLeg, playback: UInt64, source: PlaybackSource, codec: AudioCodec,
                               payloadType: Int) async throws {
-        guard (0...127).contains(payloadType) else { throw MediaError.eventLoop("invalid payload type \(payloadType)") }
+        guard (0...127).contains(payloadType) else { throw MediaError.invalidPayloadType(payloadType) }
         let id = self.id
         try await worker.perform { loop in
             let session = try loop.session(id)

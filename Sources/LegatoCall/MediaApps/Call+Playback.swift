@@ -29,6 +29,11 @@ extension Call {
     @discardableResult
     public func say(_ text: String, options: SayOptions = SayOptions()) -> UInt64 {
         let speech = SpeechOptions(voice: options.voice, rate: options.rate, volume: options.volume)
+        do {
+            try SpeechSynthesizer.validate(text)
+        } catch {
+            return failAtOnce("say", error: "\(error)")
+        }
         return play("say") { rate throws(AudioError) in
             .clip(try await SpeechSynthesizer.synthesize(text, options: speech, sampleRate: rate), loop: false)
         }
@@ -92,6 +97,14 @@ extension Call {
                                                                  "codec": "\(codec.rawValue)"])
             self.fireMediaEvent(.playbackStarted(playback: id))
         }
+        return id
+    }
+
+    /// A playback refused before it started: its id, and PlaybackFinished with `error` right after.
+    private func failAtOnce(_ what: String, error: String) -> UInt64 {
+        CallMediaApps.nextID += 1
+        let id = CallMediaApps.nextID
+        Task { @SIPActor [weak self] in self?.playbackFailed(id, what: what, error: error) }
         return id
     }
 

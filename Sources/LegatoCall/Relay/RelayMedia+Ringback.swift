@@ -17,8 +17,8 @@ extension RelayMedia {
     /// Wires `country`'s ringback on a relay bridge just started.
     static func enableRingback(_ country: String, bridge: CallBridge) {
         let inbound = bridge.a, outbound = bridge.b
-        outbound.addEventListener(.ringing) { [weak inbound, weak outbound, weak bridge] event in
-            guard let inbound, let outbound, let bridge, case .ringing(_, _, let early) = event else { return }
+        outbound.addEventListener(.ringing) { [weak inbound, weak bridge] event in
+            guard let inbound, let bridge, case .ringing(_, _, let early) = event else { return }
             if early != nil {
                 // The callee's own early media takes over.
                 inbound.stopPlayback()
@@ -33,7 +33,6 @@ extension RelayMedia {
                 return
             }
             inbound.logger.info("relay.ringback", metadata: ["country": "\(country)"])
-            _ = outbound
             inbound.playProgressTone(country)
         }
         for kind in [CallEventKind.connected, .failed, .disconnected] {
