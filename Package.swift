@@ -21,7 +21,10 @@ let package = Package(
         // C libraries, one system-library target each (pkg-config names as on Debian).
         .systemLibrary(name: "CSofiaSIP", pkgConfig: "sofia-sip-ua", providers: [.apt(["libsofia-sip-ua-dev"])]),
         .systemLibrary(name: "CLibevent", pkgConfig: "libevent", providers: [.apt(["libevent-dev"])]),
+        // libsrtp2: the reference the SRTP transforms are tested against (tests only).
         .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
+        // OpenSSL's libcrypto: AES-CTR/GCM and SHA-1 under the SRTP transforms.
+        .systemLibrary(name: "CLibcrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Media applications: G.722 and in-band DTMF, sound files, TTS, resampling and VAD.
         .systemLibrary(name: "CSpanDSP", pkgConfig: "spandsp", providers: [.apt(["libspandsp-dev"])]),
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
@@ -34,10 +37,10 @@ let package = Package(
 
         // SDP model, parser, writer and relay rewriting (pure Swift).
         .target(name: "LegatoSDP"),
-        // Media relay: port allocation now; workers, relay sessions and SRTP with the media-engine issue.
         // Audio for media applications: codecs, sound files and their cache, TTS, tone plans, sources (no sockets).
         .target(name: "LegatoAudio", dependencies: ["CSpanDSP", "CSndFile", "CEspeakNG", "CSpeexDSP"]),
-        .target(name: "LegatoMedia", dependencies: ["LegatoSDP", "LegatoAudio", "CSRTP", "CLibevent", "CMediaShim"]),
+        // Media relay: port allocation now; workers, relay sessions and SRTP with the media-engine issue.
+        .target(name: "LegatoMedia", dependencies: ["LegatoSDP", "LegatoAudio", "CLibcrypto", "CLibevent", "CMediaShim"]),
         .target(name: "LegatoConfig", dependencies: [
             .product(name: "Yams", package: "Yams"),
         ]),
@@ -65,7 +68,7 @@ let package = Package(
 
         .testTarget(name: "LegatoConfigTests", dependencies: ["LegatoConfig"]),
         .testTarget(name: "LegatoSDPTests", dependencies: ["LegatoSDP"]),
-        .testTarget(name: "LegatoMediaTests", dependencies: ["LegatoMedia", "LegatoAudio"]),
+        .testTarget(name: "LegatoMediaTests", dependencies: ["LegatoMedia", "LegatoAudio", "CSRTP"]),
         .testTarget(name: "LegatoAudioTests", dependencies: ["LegatoAudio"]),
         .testTarget(name: "LegatoSIPTests", dependencies: ["LegatoSIP", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LegatoCallTests", dependencies: ["LegatoCall"]),

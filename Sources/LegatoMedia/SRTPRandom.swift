@@ -1,4 +1,4 @@
-internal import CSRTP
+internal import CLibcrypto
 #if canImport(Glibc)
 import Glibc
 #endif

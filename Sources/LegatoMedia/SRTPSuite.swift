@@ -1,9 +1,8 @@
 /// An SRTP crypto suite negotiated with SDES (`a=crypto`, RFC 4568).
 ///
 /// The raw value is the suite name as written in SDP. Only the suites Legato
-/// implements are listed; `AEAD_AES_128_GCM` (RFC 7714) is usable only when
-/// the linked libsrtp2 was built with a GCM-capable crypto backend — check
-/// ``isSupported`` (or ``supported``) before offering or accepting it.
+/// implements are listed; all three, `AEAD_AES_128_GCM` (RFC 7714) included,
+/// are always available (``isSupported``).
 public enum SRTPSuite: String, CaseIterable, Sendable {
     /// AES-128 counter mode, HMAC-SHA1 with an 80-bit tag (RFC 4568 6.2.1).
     case aesCM128HMACSHA1_80 = "AES_CM_128_HMAC_SHA1_80"
@@ -55,14 +54,10 @@ public enum SRTPSuite: String, CaseIterable, Sendable {
         }
     }
 
-    /// Whether the linked libsrtp2 can run this suite. Always true for the
-    /// AES-CM suites; for GCM it is probed once per process with a test session.
-    public var isSupported: Bool {
-        switch self {
-        case .aesCM128HMACSHA1_80, .aesCM128HMACSHA1_32: true
-        case .aeadAES128GCM: SRTPLibrary.isGCMSupported
-        }
-    }
+    /// Whether this process can run the suite: always true since the SRTP
+    /// transforms are Legato's own on OpenSSL's libcrypto, which has AES-GCM
+    /// (libsrtp2 as Debian builds it on NSS could not always be relied on for it).
+    public var isSupported: Bool { true }
 
     /// The suites this process can use, in declaration order.
     public static var supported: [SRTPSuite] { allCases.filter(\.isSupported) }

@@ -40,7 +40,7 @@ extension Integration {
         @Test("Legato is the refresher on the callee's leg and the callee allows UPDATE: it refreshes with UPDATE")
         func legatoRefreshesWithUpdate() async throws {
             let test = try TestContext()
-            var callee = test.uas("uas-session-timer-refreshed.xml")
+            let callee = test.uas("uas-session-timer-refreshed.xml")
             let (callerResult, calleeResult, _) = try await run(test, callee: callee)
             expectSuccess(callerResult)
             expectSuccess(calleeResult)

@@ -64,7 +64,7 @@ import Testing
         #expect(back.bytes == Self.rtpPlain)
     }
 
-    @Test(.enabled(if: SRTPSuite.aeadAES128GCM.isSupported, "libsrtp2 built without GCM"))
+    @Test
     func gcmMatchesTheReferenceVectors() throws {
         let keys = try SRTPKeyMaterial(suite: .aeadAES128GCM, bytes: Self.gcmKey)
         let out = try SRTPContext(direction: .outbound, keys: keys)
