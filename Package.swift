@@ -29,6 +29,11 @@ let package = Package(
         .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
         // OpenSSL's libcrypto: AES-CTR/GCM and SHA-1 under the SRTP transforms.
         .systemLibrary(name: "CLibcrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // Media applications: G.722 and in-band DTMF, sound files, TTS, resampling and VAD.
+        .systemLibrary(name: "CSpanDSP", pkgConfig: "spandsp", providers: [.apt(["libspandsp-dev"])]),
+        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CEspeakNG", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
+        .systemLibrary(name: "CSpeexDSP", pkgConfig: "speexdsp", providers: [.apt(["libspeexdsp-dev"])]),
         // The sofia shim: its variadic tag-list calls and macros, and event flattening.
         .target(name: "CSofiaShim", dependencies: ["CSofiaSIP"]),
         // Media workers' shim: eventfd and recvmmsg/sendmmsg (not exported by Swift's Glibc module).
@@ -36,8 +41,10 @@ let package = Package(
 
         // SDP model, parser, writer and relay rewriting (pure Swift).
         .target(name: "LegatoSDP"),
+        // Audio for media applications: codecs, sound files and their cache, TTS, tone plans, sources (no sockets).
+        .target(name: "LegatoAudio", dependencies: ["CSpanDSP", "CSndFile", "CEspeakNG", "CSpeexDSP"]),
         // Media relay: port allocation now; workers, relay sessions and SRTP with the media-engine issue.
-        .target(name: "LegatoMedia", dependencies: ["LegatoSDP", "CLibcrypto", "CLibevent", "CMediaShim"]),
+        .target(name: "LegatoMedia", dependencies: ["LegatoSDP", "LegatoAudio", "CLibcrypto", "CLibevent", "CMediaShim"]),
         .target(name: "LegatoConfig", dependencies: [
             .product(name: "Yams", package: "Yams"),
         ]),
@@ -47,7 +54,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "LegatoCall", dependencies: [
-            "LegatoSIP", "LegatoConfig", "LegatoSDP", "LegatoMedia",
+            "LegatoSIP", "LegatoConfig", "LegatoSDP", "LegatoMedia", "LegatoAudio",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
@@ -73,7 +80,8 @@ let package = Package(
 
         .testTarget(name: "LegatoConfigTests", dependencies: ["LegatoConfig"]),
         .testTarget(name: "LegatoSDPTests", dependencies: ["LegatoSDP"]),
-        .testTarget(name: "LegatoMediaTests", dependencies: ["LegatoMedia", "CSRTP"]),
+        .testTarget(name: "LegatoMediaTests", dependencies: ["LegatoMedia", "LegatoAudio", "CSRTP"]),
+        .testTarget(name: "LegatoAudioTests", dependencies: ["LegatoAudio"]),
         .testTarget(name: "LegatoSIPTests", dependencies: ["LegatoSIP", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LegatoCallTests", dependencies: ["LegatoCall"]),
         .testTarget(name: "LegatoTests", dependencies: ["Legato"]),

@@ -153,7 +153,7 @@ extension LegatoConfiguration {
         media.mode == .relay || routes.contains {
             switch $0.action {
             case .bridge(let bridge): bridge.mode == .relay
-            case .echo: true
+            case .echo, .announce: true
             case .reject: false
             }
         }

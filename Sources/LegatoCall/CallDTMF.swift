@@ -18,7 +18,12 @@ extension Call {
         toneHandling = on ? type : nil
         guard let (session, leg) = media else { return }
         let payloadType = on && type.includes(.rfc4733) ? telephoneEventPayloadType : nil
-        Task { try? await session.setToneDetection(leg, payloadType: payloadType, consume: payloadType != nil) }
+        // Without telephone-event, digits are listened for in the audio (spandsp dtmf_rx).
+        let inBand = on && type.includes(.inBand) && telephoneEventPayloadType == nil ? receivedCodecs : nil
+        Task {
+            try? await session.setToneDetection(leg, payloadType: payloadType, consume: payloadType != nil)
+            try? await session.setInBandToneDetection(leg, codecs: inBand)
+        }
     }
 
     /// Sends `digits` (0-9 * # A-D, `p` = 500 ms pause) to the remote side:

@@ -28,6 +28,11 @@ public enum CallEventKind: String, Sendable, Equatable, Hashable, CaseIterable {
     case messageReceived = "MessageReceived"
     case blindTransferRequested = "BlindTransferRequested"
     case toneReceived = "ToneReceived"
+    case playbackStarted = "PlaybackStarted"
+    case playbackFinished = "PlaybackFinished"
+    case recordStarted = "RecordStarted"
+    case recordStopped = "RecordStopped"
+    case micStatusChange = "MicStatusChange"
 }
 
 /// How a DTMF digit travelled (VoxEngine's ToneReceived `type`).
@@ -90,6 +95,18 @@ public enum CallEvent: Sendable, Equatable {
     /// The remote side asked for a blind transfer (REFER, answered 202) while
     /// `handleBlindTransfer(true)`: `transferTo` is the Refer-To URI.
     case blindTransferRequested(headers: [SIPHeader], transferTo: String, referredBy: String)
+    /// A playback (`startPlayback`, `say`, `playProgressTone`) started sending audio.
+    case playbackStarted(playback: UInt64)
+    /// A playback ended: finished, stopped (`stopped`), or never started
+    /// because of `error` (unreadable, unsupported or over-limit file, TTS
+    /// failure, text too long, no media on the call). The call goes on.
+    case playbackFinished(playback: UInt64, stopped: Bool, error: String?)
+    /// `record()` opened its file.
+    case recordStarted(path: String)
+    /// A recording ended (the file is complete), or could not start (`error`).
+    case recordStopped(path: String, error: String?)
+    /// After `handleMicStatus(true)`: the remote side started (`active`) or stopped talking.
+    case micStatusChange(active: Bool)
 
     /// The event's kind (its VoxEngine name as raw value).
     public var kind: CallEventKind {
@@ -112,6 +129,11 @@ public enum CallEvent: Sendable, Equatable {
         case .messageReceived: return .messageReceived
         case .blindTransferRequested: return .blindTransferRequested
         case .toneReceived: return .toneReceived
+        case .playbackStarted: return .playbackStarted
+        case .playbackFinished: return .playbackFinished
+        case .recordStarted: return .recordStarted
+        case .recordStopped: return .recordStopped
+        case .micStatusChange: return .micStatusChange
         }
     }
 
@@ -122,7 +144,7 @@ public enum CallEvent: Sendable, Equatable {
              .reInviteReceived(let h, _), .reInviteAccepted(let h, _), .reInviteRejected(let h, _, _),
              .infoReceived(let h, _, _), .messageReceived(let h, _), .blindTransferRequested(let h, _, _): return h
         case .stateChanged, .rtpStopped, .rtpResumed, .audioStarted, .firstAudioPacketReceived, .onHold, .offHold,
-             .toneReceived:
+             .toneReceived, .playbackStarted, .playbackFinished, .recordStarted, .recordStopped, .micStatusChange:
             return []
         }
     }

@@ -37,6 +37,15 @@ public final class MediaEventRouter {
         case .tone(let session, let leg, let digit):
             guard let entry = sessions[session], let call = leg == .a ? entry.a : entry.b else { return }
             call.toneDetected(String(digit.character), type: .rfc4733)
+        case .playbackFinished(let session, let leg, let playback, let stopped):
+            guard let entry = sessions[session], let call = leg == .a ? entry.a : entry.b else { return }
+            call.playbackEnded(playback, stopped: stopped)
+        case .inBandTone(let session, let leg, let digit):
+            guard let entry = sessions[session], let call = leg == .a ? entry.a : entry.b else { return }
+            call.toneDetected(String(digit.character), type: .inBand)
+        case .voiceActivity(let session, let leg, let active):
+            guard let entry = sessions[session], let call = leg == .a ? entry.a : entry.b else { return }
+            call.micStatusChanged(active: active)
         case .latched:
             break
         }

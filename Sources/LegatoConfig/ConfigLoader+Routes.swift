@@ -1,15 +1,17 @@
 extension ConfigLoader {
     /// The route actions, as written in `action:`.
     private enum ActionKind: String, CaseIterable {
-        case bridge, reject, echo
+        case bridge, reject, echo, play, say
 
         /// Keys only this action takes.
         var keys: [String] {
             switch self {
             case .bridge: ["trunk", "mode", "user", "headers", "no_answer_timeout", "blind_transfer", "handle_tones",
-                          "digits_after_answer", "direct_after_answer"]
+                          "digits_after_answer", "direct_after_answer", "record", "ringback"]
             case .reject: ["code", "reason"]
             case .echo: []
+            case .play: ["file", "then", "trunk", "user", "mode"]
+            case .say: ["text", "voice", "then", "trunk", "user", "mode"]
             }
         }
     }
@@ -46,14 +48,14 @@ extension ConfigLoader {
         let common = ["name", "match", "action"]
         var kind: ActionKind?
         if route.value("action") == nil {
-            route.reportMissing("action", "bridge, reject or echo")
+            route.reportMissing("action", "bridge, reject, echo, play or say")
         } else {
             kind = route.choice("action", of: ActionKind.allCases)
         }
         if let kind {
             var misplaced: [String: String] = [:]
             for other in ActionKind.allCases where other != kind {
-                for key in other.keys {
+                for key in other.keys where !kind.keys.contains(key) && misplaced[key] == nil {
                     misplaced[key] = "'\(key)' only applies to action: \(other.rawValue) (this route's action is \(kind.rawValue))"
                 }
             }
@@ -68,6 +70,7 @@ extension ConfigLoader {
         case .bridge: readBridge(route, match: match, media: media, trunks: trunks).map(RouteAction.bridge)
         case .reject: readReject(route)
         case .echo: .echo
+        case .play, .say: readAnnouncement(route, kind: kind!, match: match, media: media, trunks: trunks)
         case nil: nil
         }
         guard let action else { return nil }
@@ -136,10 +139,64 @@ extension ConfigLoader {
                          key: "direct_after_answer")
             directAfterAnswer = false
         }
+        let record = route.bool("record") ?? false
+        if record, mode != .relay {
+            route.report("record needs mode: relay (Legato records the media it relays)", key: "record")
+        }
+        var ringback = route.string("ringback")
+        if let country = ringback {
+            if mode != .relay {
+                route.report("ringback needs mode: relay (Legato plays it into the media it relays)", key: "ringback")
+                ringback = nil
+            } else if !["US", "RU", "GB", "DE", "FR"].contains(country.uppercased()) {
+                route.report("no tone plan for '\(country)' (US, RU, GB, DE, FR)", key: "ringback")
+                ringback = nil
+            }
+        }
         guard let trunk else { return nil }
-        return RouteAction.Bridge(trunk: trunk, mode: mode, user: user, headers: headers, noAnswerTimeout: timeout,
-                                  blindTransfer: blindTransfer, handleTones: handleTones, digitsAfterAnswer: digits,
-                                  directAfterAnswer: directAfterAnswer)
+        var bridge = RouteAction.Bridge(trunk: trunk, mode: mode, user: user, headers: headers, noAnswerTimeout: timeout,
+                                        blindTransfer: blindTransfer, handleTones: handleTones, digitsAfterAnswer: digits,
+                                        directAfterAnswer: directAfterAnswer)
+        bridge.record = record && mode == .relay
+        bridge.ringback = ringback?.uppercased()
+        return bridge
+    }
+
+    /// `action: play` (`file`) / `action: say` (`text`, `voice`), then `then: hangup | bridge`
+    /// (bridge: `trunk`, `user`, `mode` as for `action: bridge`; relay mode).
+    private static func readAnnouncement(_ route: MappingReader, kind: ActionKind, match: RouteMatch, media: MediaConfig,
+                                         trunks: TrunkTable) -> RouteAction? {
+        var content: RouteAction.Announcement.Content?
+        if kind == .play {
+            if let file = route.requiredString("file", "a sound file path or file:// URL") {
+                if file.hasPrefix("/") || file.hasPrefix("file:///") {
+                    content = .file(file)
+                } else {
+                    route.report("'\(file)' is not an absolute path or file:// URL", key: "file")
+                }
+            }
+        } else if let text = route.requiredString("text", "the text to speak") {
+            if text.count > 1500 {
+                route.report("text of \(text.count) characters is over the 1500-character limit", key: "text")
+            } else {
+                content = .speech(text: text, voice: route.string("voice") ?? "en")
+            }
+        }
+        enum ThenKind: String, CaseIterable { case hangup, bridge }
+        let then = route.choice("then", of: ThenKind.allCases) ?? .hangup
+        var after: RouteAction.Announcement.Then = .hangup
+        if then == .bridge {
+            guard let bridge = readBridge(route, match: match, media: media, trunks: trunks) else { return nil }
+            var relayed = bridge
+            relayed.mode = .relay
+            after = .bridge(relayed)
+        } else {
+            for key in ["trunk", "user", "mode"] where route.value(key) != nil {
+                route.report("'\(key)' only applies with then: bridge", key: key)
+            }
+        }
+        guard let content else { return nil }
+        return .announce(RouteAction.Announcement(content: content, then: after))
     }
 
     /// `action: reject` — `code` (required, 300–699) and `reason`.

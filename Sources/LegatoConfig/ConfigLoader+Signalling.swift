@@ -43,7 +43,7 @@ extension ConfigLoader {
     /// `media:` — the default media mode and the relay's address, ports and workers.
     static func readMedia(_ section: MappingReader) -> MediaConfig {
         section.checkKeys(["mode", "address", "port_min", "port_max", "workers", "rtp_timeout", "rtp_hangup_timeout",
-                           "allow_relatch", "ice"])
+                           "allow_relatch", "ice", "recordings", "record_format"])
         var media = MediaConfig(mode: section.choice("mode", of: MediaMode.allModes) ?? .direct)
         if let address = section.string("address") {
             if IPAddressLiteral.isIPv4(address) || IPAddressLiteral.isIPv6(address) {
@@ -66,6 +66,14 @@ extension ConfigLoader {
         if let timeout = section.number("rtp_hangup_timeout", minimum: 0, inclusive: true) {
             media.rtpHangupTimeout = timeout
         }
+        if let folder = section.string("recordings") {
+            if folder.hasPrefix("/") {
+                media.recordings = folder
+            } else {
+                section.report("'\(folder)' is not an absolute path", key: "recordings")
+            }
+        }
+        if let format = section.choice("record_format", of: RecordFileFormat.allCases) { media.recordFormat = format }
         return media
     }
 }

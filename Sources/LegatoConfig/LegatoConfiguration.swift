@@ -156,6 +156,10 @@ public struct MediaConfig: Sendable, Equatable {
     public var allowRelatch: Bool
     /// ICE on relay legs (`media.ice`): removed (default) or ICE-lite.
     public var ice: ICEMode
+    /// Where `record: true` routes write their files (`media.recordings`).
+    public var recordings = "/var/lib/legato/recordings"
+    /// The recordings' format (`media.record_format`).
+    public var recordFormat = RecordFileFormat.wav
 
     /// Media settings with the conf defaults: direct mode on 127.0.0.1, ports
     /// 30000–39999, RTP timeout 7 s, hang-up after 60 s, no relatching, ICE removed.
@@ -172,6 +176,14 @@ public struct MediaConfig: Sendable, Equatable {
         self.rtpTimeout = rtpTimeout
         self.rtpHangupTimeout = rtpHangupTimeout
     }
+}
+
+/// A recording's file format (`media.record_format`).
+public enum RecordFileFormat: String, Sendable, Equatable, CaseIterable {
+    case wav
+    case flac
+    /// MPEG layer III, 8 kHz at 32 kbit/s.
+    case mp3
 }
 
 /// Which X-headers may cross from one leg to the other. Patterns are regular
@@ -260,6 +272,33 @@ public enum RouteAction: Sendable, Equatable {
     /// Answer with media anchored in Legato and send the caller's media
     /// back to it (a test service; needs the media engine).
     case echo
+    /// Answer (media anchored in Legato), play a sound file or speak a text,
+    /// then hang up or bridge (`action: play` / `action: say`).
+    case announce(Announcement)
+
+    /// What an announcement route plays and does afterwards.
+    public struct Announcement: Sendable, Equatable {
+        /// What is played.
+        public enum Content: Sendable, Equatable {
+            /// `action: play`, `file:` (a path or file:// URL).
+            case file(String)
+            /// `action: say`, `text:` spoken with `voice:` (espeak-ng).
+            case speech(text: String, voice: String)
+        }
+        /// After the prompt (`then:`).
+        public enum Then: Sendable, Equatable {
+            case hangup
+            /// Bridge with the route's `trunk`/`user` (as for `action: bridge`, relay mode).
+            case bridge(Bridge)
+        }
+        public var content: Content
+        public var then: Then
+
+        public init(content: Content, then: Then) {
+            self.content = content
+            self.then = then
+        }
+    }
 
     /// What a `bridge` route does: the trunk, media mode and per-route options.
     public struct Bridge: Sendable, Equatable {
@@ -289,6 +328,11 @@ public enum RouteAction: Sendable, Equatable {
         /// media moves off Legato to go endpoint to endpoint (re-INVITEs to
         /// both sides; the relay ports are released).
         public var directAfterAnswer: Bool
+        /// Relay mode only: record the call (stereo, caller left) into `media.recordings`.
+        public var record = false
+        /// Relay mode only: while the callee rings without early media, the
+        /// caller hears this country's ringback (`ringback: US`).
+        public var ringback: String?
 
         /// A bridge that keeps the dialed user, the trunk's header policy and the
         /// global no-answer timeout, with every option off.

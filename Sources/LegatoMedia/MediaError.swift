@@ -16,4 +16,6 @@ public enum MediaError: Error, Equatable, Sendable {
     case duplicateSession(MediaSessionID)
     /// The worker has been shut down.
     case workerStopped
+    /// An RTP payload type outside 0...127 (playback).
+    case invalidPayloadType(Int)
 }

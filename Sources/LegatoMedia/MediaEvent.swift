@@ -10,4 +10,12 @@ public enum MediaEvent: Sendable, Equatable {
     /// An RFC 4733 DTMF digit received from `leg`'s remote (reported once per
     /// event; see `RelaySession.setToneDetection`).
     case tone(session: MediaSessionID, leg: RelayLeg, digit: DTMFDigit)
+    /// A playback started with `RelaySession.startPlayback` on `leg` ended:
+    /// its source finished (`stopped` false) or it was stopped or replaced.
+    case playbackFinished(session: MediaSessionID, leg: RelayLeg, playback: UInt64, stopped: Bool)
+    /// A DTMF digit heard in the audio received from `leg`'s remote
+    /// (`RelaySession.setInBandToneDetection`; legs without telephone-event).
+    case inBandTone(session: MediaSessionID, leg: RelayLeg, digit: DTMFDigit)
+    /// `leg`'s remote started (`active`) or stopped talking (`RelaySession.setVoiceActivityDetection`).
+    case voiceActivity(session: MediaSessionID, leg: RelayLeg, active: Bool)
 }

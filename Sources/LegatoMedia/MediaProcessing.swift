@@ -73,6 +73,12 @@ final class MediaUnit {
         isEmpty = processors.isEmpty && outputs.isEmpty
     }
 
+    /// Removes `output` (compared by identity).
+    func detach(_ output: any MediaOutput) {
+        outputs.removeAll { $0 === output }
+        isEmpty = processors.isEmpty && outputs.isEmpty
+    }
+
     func detachAll() {
         processors.removeAll()
         outputs.removeAll()

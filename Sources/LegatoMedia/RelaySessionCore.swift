@@ -129,6 +129,12 @@ final class RelayLegCore {
     var toneDetector: DTMFDetector?
     /// RFC 4733 generation towards this leg's remote (also in `output`), once used.
     var dtmfSender: DTMFSender?
+    /// A playback (file, TTS, tone) towards this leg's remote (also in `output`), while one runs.
+    var playout: AudioPlayout?
+    /// Decoded-audio analysis of this leg's input (in-band DTMF, VAD; also in `input`), while on.
+    var audioTap: DecodedAudioTap?
+    /// Where this leg's received audio also goes (`sendMediaTo`; also in `input`), while any.
+    var feedTap: FeedTap?
     unowned(unsafe) var peer: RelayLegCore!
     unowned(unsafe) var session: RelaySessionCore!
 
@@ -173,6 +179,8 @@ final class RelaySessionCore {
     var options: RelaySessionOptions
     unowned(unsafe) let loop: WorkerLoop
     private var closed = false
+    /// The session's recording, while one runs (taps on both legs' input).
+    var recorder: SessionRecorder?
 
     /// Allocates and binds both legs' port pairs and registers their sockets.
     init(id: MediaSessionID, legA: SocketAddress, legB: SocketAddress,
@@ -237,12 +245,16 @@ final class RelaySessionCore {
     func close() {
         guard !closed else { return }
         closed = true
+        recorder?.finish()
+        recorder = nil
         for core in [a, b] {
             core.rtpSocket.close()
             core.rtcpSocket.close()
             core.srtp = nil
             core.dtmfSender?.close()
             core.dtmfSender = nil
+            core.playout?.close(reason: .stopped)
+            core.playout = nil
             core.toneDetector = nil
             core.input.detachAll()
             core.output.detachAll()

@@ -174,7 +174,7 @@ import LegatoConfig
                 code: 503
             """))
         #expect(error.key == "media.codecs")
-        #expect(error.message == "unknown key 'codecs' (expected one of: mode, address, port_min, port_max, workers, rtp_timeout, rtp_hangup_timeout, allow_relatch, ice)")
+        #expect(error.message == "unknown key 'codecs' (expected one of: mode, address, port_min, port_max, workers, rtp_timeout, rtp_hangup_timeout, allow_relatch, ice, recordings, record_format)")
     }
 
     @Test func duplicateKeyIsReportedAtTheRepeat() throws {
@@ -356,7 +356,7 @@ import LegatoConfig
               - name: nothing
             """))
         #expect((error.line, error.column, error.key) == (4, 5, "routes[0].action"))
-        #expect(error.message == "missing required key 'action' (bridge, reject or echo)")
+        #expect(error.message == "missing required key 'action' (bridge, reject, echo, play or say)")
     }
 
     @Test func keysOfTheOtherAction() {

@@ -59,6 +59,8 @@ public final class Call {
     var media: (session: RelaySession, leg: RelayLeg)?
     /// The call's own anchored media (`answer()` outside a bridge).
     var mediaAnchor: MediaAnchor?
+    /// Playback and recording on this call (`Call+Playback`, `Call+Recording`).
+    var mediaApps = CallMediaApps()
 
     /// Inbound: the caller's INVITE listed 100rel in Supported or Require.
     var remoteSupports100rel = false

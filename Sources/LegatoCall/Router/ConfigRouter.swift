@@ -21,6 +21,9 @@ public final class ConfigRouter: Scenario {
     private let listenerSRTP: [SRTPPolicy]
     private let allowRelatch: Bool
     private let ice: ICEMode
+    /// `media.recordings` and `media.record_format` (`record: true` routes).
+    let recordings: String
+    let recordFormat: RecordFileFormat
 
     /// Compiles the configuration's routes and header policies. `media` runs
     /// relay-mode routes; without it they are refused with 488.
@@ -29,6 +32,8 @@ public final class ConfigRouter: Scenario {
         listenerSRTP = configuration.listeners.map(\.srtp)
         allowRelatch = configuration.media.allowRelatch
         ice = configuration.media.ice
+        recordings = configuration.media.recordings
+        recordFormat = configuration.media.recordFormat
         mediaAddress = configuration.media.address
         watchdog = .init(stopAfter: configuration.media.rtpTimeout, hangupAfter: configuration.media.rtpHangupTimeout)
         table = try RouteTable(configuration.routes)
@@ -66,6 +71,8 @@ public final class ConfigRouter: Scenario {
             inbound.refuse(code: code, reason: reason)
         case .bridge(let bridge):
             self.bridge(alerting, route: match, bridge: bridge, engine: engine)
+        case .announce(let announcement):
+            announce(alerting, route: match, announcement: announcement, engine: engine)
         case .echo:
             Task { @SIPActor in
                 do throws(CallError) {
@@ -82,7 +89,7 @@ public final class ConfigRouter: Scenario {
         }
     }
 
-    private func bridge(_ alerting: CallAlerting, route: RouteTable.Match, bridge: RouteAction.Bridge,
+    func bridge(_ alerting: CallAlerting, route: RouteTable.Match, bridge: RouteAction.Bridge,
                         engine: CallEngine) {
         let inbound = alerting.call
         guard let trunk = trunks[bridge.trunk] else {
@@ -125,7 +132,7 @@ public final class ConfigRouter: Scenario {
             let timeout = options.noAnswerTimeout
             RelayMedia.start(inbound: inbound, uri: uri, options: options, engine: engine, media: media,
                               address: mediaAddress, policies: policies, watchdog: watchdog,
-                              allowRelatch: allowRelatch, ice: ice) { joined in
+                              allowRelatch: allowRelatch, ice: ice) { [weak self] joined in
                 let inbound = joined.a, outbound = joined.b
                 joined.directAfterAnswer = bridge.directAfterAnswer
                 if bridge.blindTransfer {
@@ -133,6 +140,7 @@ public final class ConfigRouter: Scenario {
                 }
                 if bridge.handleTones { Self.handleTones(inbound, outbound) }
                 if let digits = bridge.digitsAfterAnswer { Self.sendDigitsAfterAnswer(digits, to: outbound) }
+                self?.enableMediaApps(joined, options: bridge)
             }
             return
         }

@@ -18,6 +18,8 @@ struct LegatoConf {
         case bridge(trunk: String, user: String = "${user}")
         case reject(code: Int, reason: String?)
         case echo
+        /// Any other action, as YAML lines at route level (e.g. `action: play`, `file: …`).
+        case lines([String])
     }
 
     struct Route {
@@ -34,6 +36,8 @@ struct LegatoConf {
         var digitsAfterAnswer: String? = nil
         /// `direct_after_answer: true` on a (relay-mode) bridge route.
         var directAfterAnswer = false
+        /// More route-level YAML lines (e.g. `record: true`, `ringback: US`).
+        var extra: [String] = []
     }
 
     var address = "127.0.0.1"
@@ -140,7 +144,10 @@ struct LegatoConf {
                 if let reason { lines.append("    reason: \(Self.quoted(reason))") }
             case .echo:
                 lines.append("    action: echo")
+            case .lines(let yaml):
+                lines += yaml.map { "    " + $0 }
             }
+            lines += route.extra.map { "    " + $0 }
         }
         if let cdrPath { lines += ["cdr:", "  path: \(Self.quoted(cdrPath))"] }
         if metrics != nil || controlSocket != nil {

@@ -1,0 +1,111 @@
+internal import CLibevent
+import Glibc
+import LegatoAudio
+
+/// Records both directions of a relay session: a tap on each leg's input
+/// decodes the audio received from that leg's remote (leg A → left, leg B →
+/// right), a 20 ms timer takes one frame per direction from the
+/// `RecordingMixer` (silence where none came) and copies it into the
+/// `RecordingWriter`'s bounded queue; the writer thread encodes the file.
+/// Recording is at 8 kHz (G.722 legs are decimated). Lives on the worker.
+final class SessionRecorder {
+    let id: UInt64
+    private let writer: RecordingWriter
+    private let mixer: RecordingMixer
+    private var taps: [RecorderTap] = []
+    private var timer: OpaquePointer?
+    private let frame: UnsafeMutableBufferPointer<Int16>
+    private var due = ContinuousClock.now
+    private unowned(unsafe) let session: RelaySessionCore
+
+    init(id: UInt64, session: RelaySessionCore, writer: RecordingWriter, stereo: Bool,
+         codecs: [RelayLeg: [UInt8: AudioCodec]]) throws(MediaError) {
+        self.id = id
+        self.session = session
+        self.writer = writer
+        mixer = RecordingMixer(frameSamples: 160, stereo: stereo)
+        frame = .allocate(capacity: 160 * mixer.channels)
+        frame.initialize(repeating: 0)
+        for leg in [RelayLeg.a, .b] {
+            let tap = RecorderTap(channel: leg == .a ? 0 : 1, mixer: mixer, codecs: codecs[leg] ?? [:])
+            taps.append(tap)
+            session.leg(leg).input.attach(tap)
+        }
+        let arg = Unmanaged.passUnretained(self).toOpaque()
+        guard let ev = event_new(session.loop.base, -1, 0, { _, _, arg in
+            guard let arg else { return }
+            Unmanaged<SessionRecorder>.fromOpaque(arg).takeUnretainedValue().tick()
+        }, arg) else {
+            frame.deallocate()
+            throw .eventLoop("event_new")
+        }
+        timer = ev
+        due = .now + .milliseconds(20)
+        arm()
+    }
+
+    deinit {
+        finish()
+        frame.deallocate()
+    }
+
+    /// Stops the taps and the timer and lets the writer close the file. Idempotent.
+    func finish() {
+        guard let ev = timer else { return }
+        event_free(ev)
+        timer = nil
+        for (tap, leg) in zip(taps, [RelayLeg.a, .b]) { session.leg(leg).input.detach(tap) }
+        taps.removeAll()
+        writer.finish()
+    }
+
+    private func tick() {
+        let now = ContinuousClock.now
+        var frames = 0
+        while due <= now, frames < 10 {
+            mixer.nextFrame(into: frame)
+            writer.append(UnsafeBufferPointer(frame))
+            due += .milliseconds(20)
+            frames += 1
+        }
+        if due <= now { due = now + .milliseconds(20) }
+        arm()
+    }
+
+    private func arm() {
+        guard let timer else { return }
+        let (seconds, attoseconds) = (due - ContinuousClock.now).components
+        var tv = timeval(tv_sec: max(0, Int(seconds)), tv_usec: max(0, Int(attoseconds / 1_000_000_000_000)))
+        event_add(timer, &tv)
+    }
+}
+
+/// Decodes the audio packets a leg receives into one channel of a `RecordingMixer`.
+final class RecorderTap: MediaOutput {
+    let channel: Int
+    private let mixer: RecordingMixer
+    private var decoders: [UInt8: AudioDecoder] = [:]
+    private let scratch = UnsafeMutableBufferPointer<Int16>.allocate(capacity: 2048)
+
+    init(channel: Int, mixer: RecordingMixer, codecs: [UInt8: AudioCodec]) {
+        self.channel = channel
+        self.mixer = mixer
+        for (pt, codec) in codecs { decoders[pt] = AudioDecoder(codec) }
+    }
+
+    deinit { scratch.deallocate() }
+
+    func receive(_ packet: MediaPacket) {
+        guard packet.stream == .rtp else { return }
+        let p = UnsafeRawBufferPointer(packet.bytes)
+        guard let range = RTPHeader.payloadRange(p), let decoder = decoders[RTPHeader.payloadType(p)] else { return }
+        let payload = UnsafeRawBufferPointer(rebasing: p[range])
+        var count = decoder.decode(payload, into: scratch)
+        if decoder.codec.sampleRate == 16000 {
+            // 16 → 8 kHz: average pairs (G.722's upper band is above 4 kHz anyway).
+            for i in 0..<(count / 2) { scratch[i] = Int16((Int(scratch[2 * i]) + Int(scratch[2 * i + 1])) / 2) }
+            count /= 2
+        }
+        mixer.push(channel, UnsafeBufferPointer(rebasing: scratch[0..<count]))
+    }
+}
