@@ -31,7 +31,10 @@ let package = Package(
         .target(name: "LegatoSDP"),
         // Media relay: port allocation now; workers, relay sessions and SRTP with the media-engine issue.
         .target(name: "LegatoMedia", dependencies: ["LegatoSDP", "CSRTP", "CLibevent", "CMediaShim"]),
+        // Admission checks as values: CIDRs, the ACL → scanner → rate-limit chain, refusal reasons (pure Swift).
+        .target(name: "LegatoSecurity"),
         .target(name: "LegatoConfig", dependencies: [
+            "LegatoSecurity",
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "LegatoSIP", dependencies: [
@@ -45,7 +48,7 @@ let package = Package(
         // The library a scenario package depends on: re-exports the call API and
         // runs the daemon (`LegatoServer`) for a given scenario.
         .target(name: "Legato", dependencies: [
-            "LegatoCall", "LegatoSIP", "LegatoConfig", "LegatoMedia",
+            "LegatoCall", "LegatoSIP", "LegatoConfig", "LegatoMedia", "LegatoSecurity",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The `legato` executable (its module is not named `legato`, which would
@@ -57,6 +60,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "LegatoConfigTests", dependencies: ["LegatoConfig"]),
+        .testTarget(name: "LegatoSecurityTests", dependencies: ["LegatoSecurity"]),
         .testTarget(name: "LegatoSDPTests", dependencies: ["LegatoSDP"]),
         .testTarget(name: "LegatoMediaTests", dependencies: ["LegatoMedia"]),
         .testTarget(name: "LegatoSIPTests", dependencies: ["LegatoSIP", .product(name: "Logging", package: "swift-log")]),

@@ -26,7 +26,7 @@ extension ConfigLoader {
 
     /// One trunk: `uri` (required), `transport`, `headers`, `srtp`.
     private static func readTrunk(_ name: String, _ trunk: MappingReader) -> TrunkConfig? {
-        trunk.checkKeys(["uri", "transport", "headers", "srtp", "custom_data_header"])
+        trunk.checkKeys(["uri", "transport", "headers", "srtp", "custom_data_header", "sources"])
         var uri = trunk.requiredString("uri", "e.g. sip:127.0.0.1:5080")
         if let text = uri, let problem = SIPSyntax.uriProblem(text) {
             trunk.report(problem, key: "uri")
@@ -44,6 +44,7 @@ extension ConfigLoader {
         var config = TrunkConfig(name: name, uri: uri, transport: transport ?? (secure ? .tls : .udp),
                                  headers: headers, srtp: srtp)
         config.customDataHeader = customData
+        config.sources = readCIDRList(trunk, "sources") ?? []
         return config
     }
 

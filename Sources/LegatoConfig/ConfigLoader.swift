@@ -61,13 +61,15 @@ public enum ConfigLoader {
     /// The top-level sections, in dependency order (routes need media and trunks). The result
     /// is only complete if no errors were reported: invalid entries are left out or defaulted.
     private static func readDocument(_ document: MappingReader, path: String) -> LegatoConfiguration {
-        document.checkKeys(["listeners", "signalling", "media", "trunks", "routes"])
+        document.checkKeys(["listeners", "signalling", "media", "trunks", "routes", "security"])
         let listeners = readListeners(document)
         let signalling = document.mapping("signalling").map(readSignalling) ?? SignallingConfig()
         let media = document.mapping("media").map(readMedia) ?? MediaConfig()
         let trunks = readTrunks(document)
         let routes = readRoutes(document, media: media, trunks: trunks)
-        return LegatoConfiguration(sourcePath: path, listeners: listeners, signalling: signalling,
-                                   media: media, trunks: trunks.valid, routes: routes)
+        var configuration = LegatoConfiguration(sourcePath: path, listeners: listeners, signalling: signalling,
+                                                media: media, trunks: trunks.valid, routes: routes)
+        configuration.security = document.mapping("security").map(readSecurity) ?? SecurityConfig()
+        return configuration
     }
 }

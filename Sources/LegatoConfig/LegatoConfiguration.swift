@@ -1,3 +1,5 @@
+import LegatoSecurity
+
 /// The whole validated configuration of a Legato daemon, as read from one conf file.
 ///
 /// Built by `ConfigLoader`; every value here has already been checked, so the
@@ -15,6 +17,8 @@ public struct LegatoConfiguration: Sendable, Equatable {
     public var trunks: [String: TrunkConfig]
     /// Ordered routes; the first match wins.
     public var routes: [RouteConfig]
+    /// `security:` — scanner refusal and the per-source rate limit.
+    public var security = SecurityConfig()
 
     /// A configuration from already validated parts (the loader and tests build these).
     public init(sourcePath: String, listeners: [ListenerConfig], signalling: SignallingConfig,
@@ -52,6 +56,10 @@ public struct ListenerConfig: Sendable, Equatable {
     public var srtp: SRTPPolicy
     /// The X- header of inbound INVITEs whose value becomes the call's customData (nil: none).
     public var customDataHeader: String?
+    /// `allow_from`: when not empty, only these sources get any answer on this listener.
+    public var allowFrom: [CIDR] = []
+    /// `deny_from`: sources that get no answer at all on this listener.
+    public var denyFrom: [CIDR] = []
 
     /// A listener with the defaults above: port 5060, udp and tcp, TLS port 5061,
     /// SRTP optional, no customData header.
@@ -111,6 +119,9 @@ public struct SignallingConfig: Sendable, Equatable {
     public var sessionTimer: Int = 1800
     /// RFC 4028 Min-SE: the shortest session interval Legato accepts.
     public var sessionMinSE: Int = 90
+    /// `udp_buffer`: bytes asked for each SIP UDP socket's receive and send
+    /// buffers (SO_RCVBUFFORCE when permitted, else SO_RCVBUF); 0 keeps the system's.
+    public var udpBuffer: Int = 8_388_608
 
     /// Signalling settings with the conf defaults; `sessionTimer` (1800 s) and
     /// `sessionMinSE` (90 s) are set separately.
@@ -218,6 +229,8 @@ public struct TrunkConfig: Sendable, Equatable {
     public var srtp: SRTPPolicy
     /// The X- header that carries the call's customData on INVITEs to this trunk (nil: none).
     public var customDataHeader: String?
+    /// `sources`: requests from these blocks are this trunk's (no auth, exempt from the rate limit).
+    public var sources: [CIDR] = []
 
     /// A trunk over udp with the default header policy, plain RTP and no customData header.
     public init(name: String, uri: String, transport: SIPTransport = .udp, headers: HeaderPolicy = HeaderPolicy(),

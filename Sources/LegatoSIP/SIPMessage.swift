@@ -54,6 +54,8 @@ public struct SIPMessage: Sendable, Equatable {
     public var supportsTimer = false
     /// Allow lists UPDATE; nil when the message had no Allow header.
     public var allowsUpdate: Bool?
+    /// Incoming requests: where the request came from (nil for responses and built messages).
+    public var source: SIPSource?
 
     /// A message from its main fields; the others keep their defaults (none, 0, false).
     public init(method: String? = nil, requestURI: String? = nil, requestUser: String? = nil,
