@@ -11,8 +11,8 @@ public struct CIDR: Hashable, Sendable, CustomStringConvertible {
     public init?(_ text: String) {
         let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
         guard let first = parts.first, let address = IPAddress(String(first)) else { return nil }
-        let bits = address.bytes.count * 8
-        var length = bits
+        let bits = first.contains(":") ? 128 : 32
+        var length = address.bytes.count * 8
         if parts.count == 2 {
             let digits = parts[1]
             guard !digits.isEmpty, digits.count <= 3, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
