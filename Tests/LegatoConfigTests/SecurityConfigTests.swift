@@ -1,0 +1,78 @@
+import Testing
+import LegatoConfig
+import LegatoSecurity
+
+@Suite("Security configuration")
+struct SecurityConfigTests {
+    @Test("ACLs, trunk sources, the security section and udp_buffer are read")
+    func read() throws {
+        let config = try ConfigLoader.parse("""
+            listeners:
+              - address: 0.0.0.0
+                allow_from: [192.0.2.0/24, "2001:db8::/32"]
+                deny_from: [192.0.2.66]
+            signalling:
+              udp_buffer: 4194304
+            security:
+              scanner_user_agents: ["^evil", "sipvicious"]
+              scanner_action: "403"
+              rate_limit:
+                per_source_cps: 20
+                block_seconds: 120
+              trusted: [10.0.0.0/8]
+            trunks:
+              carrier:
+                uri: sip:198.51.100.7:5060
+                sources: [198.51.100.0/28]
+            routes:
+              - action: bridge
+                trunk: carrier
+            """, path: "test.conf")
+        #expect(config.listeners[0].allowFrom == [CIDR("192.0.2.0/24")!, CIDR("2001:db8::/32")!])
+        #expect(config.listeners[0].denyFrom == [CIDR("192.0.2.66")!])
+        #expect(config.signalling.udpBuffer == 4_194_304)
+        #expect(config.security.scannerUserAgents == ["^evil", "sipvicious"])
+        #expect(config.security.scannerAction == .forbid)
+        #expect(config.security.perSourceCPS == 20)
+        #expect(config.security.blockSeconds == 120)
+        #expect(config.security.trusted == [CIDR("10.0.0.0/8")!])
+        #expect(config.trunks["carrier"]?.sources == [CIDR("198.51.100.0/28")!])
+    }
+
+    @Test("Defaults: 8 MiB buffers, built-in scanner list dropped, no rate limit")
+    func defaults() throws {
+        let config = try ConfigLoader.parse("""
+            listeners:
+              - address: 127.0.0.1
+            routes:
+              - action: reject
+                code: 403
+            """, path: "test.conf")
+        #expect(config.signalling.udpBuffer == 8_388_608)
+        #expect(config.security.scannerUserAgents == ScannerMatcher.defaultPatterns)
+        #expect(config.security.scannerAction == .drop)
+        #expect(config.security.perSourceCPS == 0)
+    }
+
+    @Test("Bad CIDRs, actions and limits are reported at their file:line:key", arguments: [
+        ("listeners:\n  - address: 127.0.0.1\n    allow_from: [10.0.0.1/8]\n", "listeners[0].allow_from[0]", 3),
+        ("listeners:\n  - address: 127.0.0.1\n    deny_from: [\"2001:db8::/200\"]\n", "listeners[0].deny_from[0]", 3),
+        ("listeners:\n  - address: 127.0.0.1\nsecurity:\n  trusted: [nonsense]\n", "security.trusted[0]", 4),
+        ("listeners:\n  - address: 127.0.0.1\nsecurity:\n  scanner_action: reject\n", "security.scanner_action", 4),
+        ("listeners:\n  - address: 127.0.0.1\nsecurity:\n  scanner_user_agents: [\"(\"]\n",
+         "security.scanner_user_agents[0]", 4),
+        ("listeners:\n  - address: 127.0.0.1\nsecurity:\n  rate_limit:\n    per_source_cps: -1\n",
+         "security.rate_limit.per_source_cps", 5),
+        ("listeners:\n  - address: 127.0.0.1\nsecurity:\n  rate_limit:\n    block_secs: 3\n",
+         "security.rate_limit.block_secs", 5),
+        ("listeners:\n  - address: 127.0.0.1\nsignalling:\n  udp_buffer: lots\n", "signalling.udp_buffer", 4),
+        ("listeners:\n  - address: 127.0.0.1\ntrunks:\n  t:\n    uri: sip:127.0.0.1:5080\n    sources: 10.0.0.0/8\n",
+         "trunks.t.sources", 6),
+    ])
+    func errorsAreLocated(_ yaml: String, key: String, line: Int) {
+        let all = errors(yaml + "routes:\n  - action: reject\n    code: 403\n")
+        let error = all.first { $0.key == key }
+        #expect(error != nil, "\(all.map(\.description))")
+        #expect(error?.line == line, "\(all.map(\.description))")
+    }
+}
