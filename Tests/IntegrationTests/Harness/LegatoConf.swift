@@ -60,6 +60,14 @@ struct LegatoConf {
     var extraListeners: [String] = []
     var trunks: [Trunk] = []
     var routes: [Route] = []
+    /// Lines added to the first listener (e.g. `    allow_from: [...]`).
+    var listenerExtra: [String] = []
+    /// Lines under `signalling:` added as given (e.g. `  udp_buffer: 1048576`).
+    var signallingExtra: [String] = []
+    /// Top-level sections appended as given (e.g. a `security:` section).
+    var extraSections: [String] = []
+    /// Lines added to each named trunk (e.g. `"local": ["    sources: [127.0.0.3/32]"]`).
+    var trunkExtra: [String: [String]] = [:]
 
     /// The conf of the brief: 127.0.0.1:`ports.legato` (UDP+TCP); `666` is
     /// rejected 403 "Forbidden Here"; numeric users are bridged to the trunk
@@ -83,12 +91,13 @@ struct LegatoConf {
             "    port: \(port)",
             "    transports: [\(transports.joined(separator: ", "))]",
         ] + (listenerSRTP.map { ["    srtp: \($0)"] } ?? [])
-            + (listenerCustomDataHeader.map { ["    custom_data_header: \($0)"] } ?? []) + extraListeners + [
+            + (listenerCustomDataHeader.map { ["    custom_data_header: \($0)"] } ?? []) + listenerExtra + extraListeners + [
             "signalling:",
             "  no_answer_timeout: \(Self.number(noAnswerTimeout))",
             "  shutdown_grace: \(Self.number(shutdownGrace))",
         ]
         if let overloadLagMilliseconds { lines.append("  overload_lag_ms: \(overloadLagMilliseconds)") }
+        lines += signallingExtra
         if let earlyMediaTimeout { lines.append("  early_media_timeout: \(Self.number(earlyMediaTimeout))") }
         if let sessionTimer { lines.append("  session_timer: \(sessionTimer)") }
         lines += [
@@ -101,7 +110,7 @@ struct LegatoConf {
                 "  \(trunk.name):",
                 "    uri: \(Self.quoted(trunk.uri))",
                 "    transport: \(trunk.transport)",
-            ] + (trunk.srtp.map { ["    srtp: \($0)"] } ?? [])
+            ] + (trunkExtra[trunk.name] ?? []) + (trunk.srtp.map { ["    srtp: \($0)"] } ?? [])
               + (trunk.customDataHeader.map { ["    custom_data_header: \($0)"] } ?? []) + [
                 "    headers:",
                 "      allow: [\(trunk.allow.map(Self.quoted).joined(separator: ", "))]",
@@ -136,7 +145,7 @@ struct LegatoConf {
                 lines.append("    action: echo")
             }
         }
-        return lines.joined(separator: "\n") + "\n"
+        return (lines + extraSections).joined(separator: "\n") + "\n"
     }
 
     private static func number(_ value: Double) -> String {
