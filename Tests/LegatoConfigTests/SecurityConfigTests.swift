@@ -1,6 +1,7 @@
 import Testing
 import LegatoConfig
 import LegatoSecurity
+import Foundation
 
 @Suite("Security configuration")
 struct SecurityConfigTests {
@@ -74,5 +75,33 @@ struct SecurityConfigTests {
         let error = all.first { $0.key == key }
         #expect(error != nil, "\(all.map(\.description))")
         #expect(error?.line == line, "\(all.map(\.description))")
+    }
+}
+
+@Suite("Shipped security files")
+struct ShippedSecurityFilesTests {
+    @Test("conf/examples/secure.conf loads with its ACL, trunk sources and rate limit")
+    func secureExampleLoads() throws {
+        let config = try ConfigLoader.load(path: packageRoot + "/conf/examples/secure.conf")
+        #expect(!config.listeners[0].allowFrom.isEmpty)
+        #expect(config.trunks["carrier"]?.sources == [CIDR("198.51.100.0/28")!])
+        #expect(config.security.perSourceCPS == 20)
+    }
+
+    @Test("The fail2ban filter matches the refusal line for IPv4 and IPv6 sources and not other lines")
+    func fail2banFilterMatchesTheLogLine() throws {
+        let filter = try String(contentsOfFile: packageRoot + "/conf/fail2ban/legato.conf", encoding: .utf8)
+        let line = try #require(filter.split(separator: "\n").first { $0.hasPrefix("failregex") })
+        let pattern = String(line.split(separator: "=", maxSplits: 1)[1]).trimmingCharacters(in: .whitespaces)
+            .replacingOccurrences(of: "<HOST>", with: "(?<host>[0-9A-Fa-f:.]+)")
+        let regex = try Regex(pattern)
+        // The format AdmissionGate logs through swift-log's stream handler.
+        let v4 = "2026-12-01T04:04:23+0000 notice legato: [Legato] security.refused src=203.0.113.5 reason=scanner"
+        let v6 = "2026-12-01T04:04:23+0000 notice legato: security.repeated=4 [Legato] security.refused src=2001:db8:0:0:0:0:0:7 reason=rate_limit"
+        #expect(try regex.firstMatch(in: v4)?.output["host"]?.substring == "203.0.113.5")
+        #expect(try regex.firstMatch(in: v6)?.output["host"]?.substring == "2001:db8:0:0:0:0:0:7")
+        #expect(try regex.firstMatch(in: "2026-12-01 info legato: [Legato] legato.ready") == nil)
+        #expect(try regex.firstMatch(in: "security.refused src=192.0.2.1 reason=overload") == nil,
+                "overload is Legato's own state, not the source's fault")
     }
 }
