@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // MD5 and SHA-256 for SIP digest authentication (RFC 7616).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // `swift package generate-documentation --target Legato`.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -32,7 +34,7 @@ let package = Package(
         // Media relay: port allocation now; workers, relay sessions and SRTP with the media-engine issue.
         .target(name: "LegatoMedia", dependencies: ["LegatoSDP", "CSRTP", "CLibevent", "CMediaShim"]),
         // Admission checks as values: CIDRs, the ACL → scanner → rate-limit chain, refusal reasons (pure Swift).
-        .target(name: "LegatoSecurity"),
+        .target(name: "LegatoSecurity", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "LegatoConfig", dependencies: [
             "LegatoSecurity",
             .product(name: "Yams", package: "Yams"),
@@ -42,7 +44,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "LegatoCall", dependencies: [
-            "LegatoSIP", "LegatoConfig", "LegatoSDP", "LegatoMedia",
+            "LegatoSIP", "LegatoConfig", "LegatoSDP", "LegatoMedia", "LegatoSecurity",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The library a scenario package depends on: re-exports the call API and

@@ -9,10 +9,16 @@ import LegatoSIP
 /// listeners (through `WireGate`, before sofia parses anything) and logs each
 /// refusal as `security.refused src=IP reason=REASON` (notice level; at most
 /// one line per source and reason every `logInterval` seconds, with the count
-/// of refusals since the last line).
+/// of refusals since the last line). At INVITE time (`admitInvite`, before a
+/// `Call` is built) it answers scanners 403 when so configured and runs digest
+/// authentication for sources that are not trunks.
 @SIPActor
 final class AdmissionGate {
     private var chain: AdmissionChain
+    private var authenticator: DigestAuthenticator
+    /// Sources that are not trunks must authenticate: true when the conf has
+    /// `users` or identifies any trunk by `sources`.
+    private let authRequired: Bool
     private let logger: Logger
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
@@ -28,6 +34,8 @@ final class AdmissionGate {
 
     init(configuration: LegatoConfiguration, logger: Logger, logInterval: Double = 10) throws {
         chain = AdmissionChain(policy: try Self.policy(configuration))
+        authenticator = DigestAuthenticator(realm: configuration.security.realm, users: configuration.users)
+        authRequired = !configuration.users.isEmpty || configuration.trunks.values.contains { !$0.sources.isEmpty }
         self.logger = logger
         self.logInterval = logInterval
         start = clock.now
@@ -101,19 +109,37 @@ final class AdmissionGate {
 
     /// The INVITE-time checks (`CallEngine.inviteAdmission`): a scanner's
     /// INVITE gets 403 when `scanner_action: 403` (with `drop` it never got here).
+    /// Then a source that is not a trunk must authenticate (digest) when
+    /// `authRequired`: 401 with the same challenges for everyone, 403 for
+    /// any credentials that do not verify.
     func admitInvite(_ invite: SIPMessage, listener: Int) -> InviteRefusal? {
         let policy = chain.policy
-        guard policy.scannerAction == .forbid, let scanners = policy.scanners,
-              let userAgent = invite.headers.first(where: { $0.name.lowercased() == "user-agent" })?.value,
-              scanners.matches(userAgent) else { return nil }
-        if let address = invite.source.flatMap({ IPAddress($0.address) }),
-           policy.trunk(for: address) != nil || policy.trusted.containsAddress(address) { return nil }
-        return InviteRefusal(status: 403, refusal: RefusalReason.scanner.rawValue)
+        let address = invite.source.flatMap { IPAddress($0.address) }
+        let trunk = address.flatMap { policy.trunk(for: $0) }
+        if policy.scannerAction == .forbid, let scanners = policy.scanners,
+           let userAgent = invite.header("User-Agent"), scanners.matches(userAgent),
+           trunk == nil, !(address.map { policy.trusted.containsAddress($0) } ?? false) {
+            return InviteRefusal(status: 403, refusal: RefusalReason.scanner.rawValue)
+        }
+        guard authRequired, trunk == nil else { return nil }
+        switch authenticator.verify(header: invite.header("Authorization"), method: "INVITE", now: now) {
+        case .authenticated:
+            return nil
+        case .challenge(let challenges):
+            return InviteRefusal(status: 401, refusal: RefusalReason.authRequired.rawValue,
+                                 headers: challenges.map { SIPHeader(name: "WWW-Authenticate", value: $0) })
+        case .stale(let challenges):
+            return InviteRefusal(status: 401, refusal: RefusalReason.authRequired.rawValue,
+                                 headers: challenges.map { SIPHeader(name: "WWW-Authenticate", value: $0) })
+        case .forbidden:
+            return InviteRefusal(status: 403, refusal: RefusalReason.authFailed.rawValue)
+        }
     }
 
-    /// Logs an INVITE refused by `CallEngine` (overload, scanner 403…).
+    /// Logs an INVITE refused by `CallEngine` (overload, scanner 403…); a
+    /// challenge is the normal first step of a call, not a refusal worth a line.
     func refusedInvite(_ refusal: InviteRefusal, _ invite: SIPMessage) {
-        guard let address = invite.source.flatMap({ IPAddress($0.address) }),
+        guard refusal.refusal != RefusalReason.authRequired.rawValue, let address = invite.source.flatMap({ IPAddress($0.address) }),
               let reason = RefusalReason(rawValue: refusal.refusal) else { return }
         refused(address, reason, detail: "\(refusal.status)")
     }

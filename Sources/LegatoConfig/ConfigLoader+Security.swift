@@ -4,7 +4,7 @@ extension ConfigLoader {
     /// `security:` — `scanner_user_agents`, `scanner_action`, `rate_limit` (`per_source_cps`,
     /// `block_seconds`) and `trusted`.
     static func readSecurity(_ section: MappingReader) -> SecurityConfig {
-        section.checkKeys(["scanner_user_agents", "scanner_action", "rate_limit", "trusted"])
+        section.checkKeys(["scanner_user_agents", "scanner_action", "rate_limit", "trusted", "realm"])
         var security = SecurityConfig()
         if let node = section.value("scanner_user_agents") {
             if node.isNull {
@@ -22,6 +22,13 @@ extension ConfigLoader {
             if let block = limit.number("block_seconds", minimum: 0, inclusive: true) { security.blockSeconds = block }
         }
         if let trusted = readCIDRList(section, "trusted") { security.trusted = trusted }
+        if let realm = section.string("realm") {
+            if realm.contains("\"") || SIPSyntax.headerValueProblem(realm) != nil {
+                section.report("must be a header-safe string without quotes", key: "realm")
+            } else {
+                security.realm = realm
+            }
+        }
         return security
     }
 

@@ -61,7 +61,7 @@ public enum ConfigLoader {
     /// The top-level sections, in dependency order (routes need media and trunks). The result
     /// is only complete if no errors were reported: invalid entries are left out or defaulted.
     private static func readDocument(_ document: MappingReader, path: String) -> LegatoConfiguration {
-        document.checkKeys(["listeners", "signalling", "media", "trunks", "routes", "security"])
+        document.checkKeys(["listeners", "signalling", "media", "trunks", "routes", "security", "users"])
         let listeners = readListeners(document)
         let signalling = document.mapping("signalling").map(readSignalling) ?? SignallingConfig()
         let media = document.mapping("media").map(readMedia) ?? MediaConfig()
@@ -70,6 +70,7 @@ public enum ConfigLoader {
         var configuration = LegatoConfiguration(sourcePath: path, listeners: listeners, signalling: signalling,
                                                 media: media, trunks: trunks.valid, routes: routes)
         configuration.security = document.mapping("security").map(readSecurity) ?? SecurityConfig()
+        configuration.users = readUsers(document)
         return configuration
     }
 }

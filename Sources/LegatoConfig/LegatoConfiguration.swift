@@ -19,6 +19,8 @@ public struct LegatoConfiguration: Sendable, Equatable {
     public var routes: [RouteConfig]
     /// `security:` — scanner refusal and the per-source rate limit.
     public var security = SecurityConfig()
+    /// `users:` — digest users (name → password or HA1) for sources that are not trunks.
+    public var users: [String: DigestAuthenticator.Secret] = [:]
 
     /// A configuration from already validated parts (the loader and tests build these).
     public init(sourcePath: String, listeners: [ListenerConfig], signalling: SignallingConfig,
@@ -231,6 +233,10 @@ public struct TrunkConfig: Sendable, Equatable {
     public var customDataHeader: String?
     /// `sources`: requests from these blocks are this trunk's (no auth, exempt from the rate limit).
     public var sources: [CIDR] = []
+    /// `max_calls`: most calls bridged to this trunk at once; more get 503 (0: no limit).
+    public var maxCalls = 0
+    /// `max_cps`: most new calls to this trunk per second; more get 503 (0: no limit).
+    public var maxCPS = 0
 
     /// A trunk over udp with the default header policy, plain RTP and no customData header.
     public init(name: String, uri: String, transport: SIPTransport = .udp, headers: HeaderPolicy = HeaderPolicy(),

@@ -12,6 +12,8 @@ public struct SecurityConfig: Sendable, Equatable {
     public var blockSeconds: Double = 60
     /// `trusted`: sources exempt from the rate limit and the scanner check.
     public var trusted: [CIDR] = []
+    /// `realm`: the digest realm of challenges (and of `users[].ha1`).
+    public var realm = "legato"
 
     /// The defaults: built-in scanner list dropped, no rate limit, nothing trusted.
     public init() {}

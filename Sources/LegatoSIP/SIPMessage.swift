@@ -84,4 +84,15 @@ public struct SIPMessage: Sendable, Equatable {
 
     /// The `X-` headers of the message, in order.
     public var customHeaders: [SIPHeader] { headers.filter(\.isCustom) }
+
+    /// The value of the first header named `name` (case-insensitive), if any.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.caseInsensitiveEquals(name) }?.value
+    }
+}
+
+extension String {
+    func caseInsensitiveEquals(_ other: String) -> Bool {
+        utf8.count == other.utf8.count && lowercased() == other.lowercased()
+    }
 }

@@ -40,6 +40,53 @@ struct SecurityConfigTests {
         #expect(config.trunks["carrier"]?.sources == [CIDR("198.51.100.0/28")!])
     }
 
+    @Test("users (password or ha1), realm and trunk caps are read; bad ones are located")
+    func usersAndCaps() throws {
+        let config = try ConfigLoader.parse("""
+            listeners:
+              - address: 127.0.0.1
+            security:
+              realm: example.net
+            users:
+              alice:
+                password: wonderland
+              bob:
+                ha1: 0123456789ABCDEF0123456789abcdef
+            trunks:
+              carrier:
+                uri: sip:198.51.100.7:5060
+                max_calls: 30
+                max_cps: 5
+            routes:
+              - action: bridge
+                trunk: carrier
+            """, path: "test.conf")
+        #expect(config.security.realm == "example.net")
+        #expect(config.users == ["alice": .password("wonderland"), "bob": .ha1("0123456789abcdef0123456789abcdef")])
+        #expect(config.trunks["carrier"]?.maxCalls == 30)
+        #expect(config.trunks["carrier"]?.maxCPS == 5)
+        let bad = errors("""
+            listeners:
+              - address: 127.0.0.1
+            users:
+              alice:
+                ha1: nothex
+              bob:
+                password: a
+                ha1: 0123456789abcdef0123456789abcdef
+              carol: {}
+            trunks:
+              t:
+                uri: sip:127.0.0.1:5080
+                max_calls: -1
+            routes:
+              - action: reject
+                code: 403
+            """)
+        #expect(Set(bad.map(\.key)) == ["users.alice.ha1", "users.bob.ha1", "users.carol.password", "trunks.t.max_calls"],
+                "\(bad.map(\.description))")
+    }
+
     @Test("Defaults: 8 MiB buffers, built-in scanner list dropped, no rate limit")
     func defaults() throws {
         let config = try ConfigLoader.parse("""
