@@ -329,6 +329,18 @@ static char const *legato_url(su_home_t *home, url_t const *url) {
     return url ? url_as_string(home, url) : NULL;
 }
 
+// "scheme p1, p2, …" of a credentials header, built from its parameter list:
+// sip_header_as_string() of sofia 1.12 drops the last parameter of some
+// Authorization values (seen: nc after qop).
+static char const *legato_auth_string(su_home_t *home, msg_auth_t const *au) {
+    if (!au || !au->au_scheme) return NULL;
+    su_strlst_t *parts = su_strlst_create(home);
+    if (au->au_params)
+        for (char const *const *p = au->au_params; *p; p++) su_strlst_append(parts, *p);
+    char const *joined = su_strlst_join(parts, home, ", ");
+    return su_sprintf(home, "%s %s", au->au_scheme, joined ? joined : "");
+}
+
 // Copies what Legato reads of `sip` into `out`; strings live in `home`.
 static void legato_fill_message(su_home_t *home, sip_t const *sip, legato_event *out) {
     out->max_forwards = -1;
@@ -365,10 +377,9 @@ static void legato_fill_message(su_home_t *home, sip_t const *sip, legato_event 
     }
     if (sip->sip_contact) out->contact_uri = legato_url(home, sip->sip_contact->m_url);
     if (sip->sip_user_agent) out->user_agent = sip->sip_user_agent->g_string;
-    if (sip->sip_authorization)
-        out->authorization = sip_header_as_string(home, (sip_header_t const *)sip->sip_authorization);
+    if (sip->sip_authorization) out->authorization = legato_auth_string(home, sip->sip_authorization);
     if (sip->sip_proxy_authorization)
-        out->proxy_authorization = sip_header_as_string(home, (sip_header_t const *)sip->sip_proxy_authorization);
+        out->proxy_authorization = legato_auth_string(home, sip->sip_proxy_authorization);
     if (sip->sip_subject) out->subject = sip->sip_subject->g_value;
     if (sip->sip_rseq) out->rseq = (unsigned)sip->sip_rseq->rs_response;
     if (sip->sip_cseq) out->cseq = (unsigned)sip->sip_cseq->cs_seq;
