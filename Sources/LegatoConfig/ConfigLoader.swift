@@ -51,10 +51,11 @@ public enum ConfigLoader {
         } else {
             document = MappingReader(emptyAt: .start, path: "", diagnostics: diagnostics)
         }
-        let configuration = readDocument(document, path: path)
+        var configuration = readDocument(document, path: path)
         guard diagnostics.errors.isEmpty else {
             throw ConfigErrors(diagnostics.errors)
         }
+        configuration.warnings = diagnostics.warnings
         return configuration
     }
 

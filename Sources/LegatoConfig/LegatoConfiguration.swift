@@ -21,6 +21,8 @@ public struct LegatoConfiguration: Sendable, Equatable {
     public var security = SecurityConfig()
     /// `users:` — digest users (name → password or HA1) for sources that are not trunks.
     public var users: [String: DigestAuthenticator.Secret] = [:]
+    /// What `check-config` warns about (file:line:key), in file order.
+    public var warnings: [ConfigError] = []
 
     /// A configuration from already validated parts (the loader and tests build these).
     public init(sourcePath: String, listeners: [ListenerConfig], signalling: SignallingConfig,
@@ -304,12 +306,17 @@ public enum RouteAction: Sendable, Equatable {
         /// media moves off Legato to go endpoint to endpoint (re-INVITEs to
         /// both sides; the relay ports are released).
         public var directAfterAnswer: Bool
+        /// `transfer_targets`: regexes on the Refer-To URI (without `<>` and URI
+        /// headers) a blind transfer may dial; a REFER to any other target gets
+        /// 403 and nothing is dialled. Empty: no target allowed.
+        public var transferTargets: [String]
 
         /// A bridge that keeps the dialed user, the trunk's header policy and the
         /// global no-answer timeout, with every option off.
         public init(trunk: String, mode: MediaMode, user: String = "${user}", headers: HeaderPolicy? = nil,
                     noAnswerTimeout: Double? = nil, blindTransfer: Bool = false, handleTones: Bool = false,
-                    digitsAfterAnswer: String? = nil, directAfterAnswer: Bool = false) {
+                    digitsAfterAnswer: String? = nil, directAfterAnswer: Bool = false, transferTargets: [String] = []) {
+            self.transferTargets = transferTargets
             self.digitsAfterAnswer = digitsAfterAnswer
             self.directAfterAnswer = directAfterAnswer
             self.blindTransfer = blindTransfer

@@ -87,6 +87,33 @@ struct SecurityConfigTests {
                 "\(bad.map(\.description))")
     }
 
+    @Test("transfer_targets are read; blind_transfer without them loads with a file:line warning")
+    func transferTargets() throws {
+        func conf(_ extra: String) -> String {
+            """
+            listeners:
+              - address: 127.0.0.1
+            trunks:
+              t:
+                uri: sip:127.0.0.1:5080
+            routes:
+              - action: bridge
+                trunk: t
+                blind_transfer: true
+            \(extra)
+            """
+        }
+        let allowed = try ConfigLoader.parse(conf("    transfer_targets: [\"^sip:c@127\\\\.0\\\\.0\\\\.1:5090$\"]"), path: "t.conf")
+        guard case .bridge(let bridge) = allowed.routes[0].action else { Issue.record("not a bridge"); return }
+        #expect(bridge.transferTargets == ["^sip:c@127\\.0\\.0\\.1:5090$"])
+        #expect(allowed.warnings.isEmpty)
+        let none = try ConfigLoader.parse(conf(""), path: "t.conf")
+        #expect(none.warnings.map(\.key) == ["routes[0].blind_transfer"])
+        #expect(none.warnings.first?.line == 9)
+        let transferConf = try ConfigLoader.load(path: packageRoot + "/conf/examples/transfer.conf")
+        #expect(transferConf.warnings.isEmpty)
+    }
+
     @Test("Defaults: 8 MiB buffers, built-in scanner list dropped, no rate limit")
     func defaults() throws {
         let config = try ConfigLoader.parse("""

@@ -133,7 +133,8 @@ public final class ConfigRouter: Scenario {
                 let inbound = joined.a, outbound = joined.b
                 joined.directAfterAnswer = bridge.directAfterAnswer
                 if bridge.blindTransfer {
-                    BlindTransfer.enable([inbound, outbound], engine: engine, filter: filter, noAnswerTimeout: timeout)
+                    BlindTransfer.enable([inbound, outbound], engine: engine, filter: filter, noAnswerTimeout: timeout,
+                                        targets: bridge.transferTargets)
                 }
                 if bridge.handleTones { Self.handleTones(inbound, outbound) }
                 if let digits = bridge.digitsAfterAnswer { Self.sendDigitsAfterAnswer(digits, to: outbound) }
@@ -157,7 +158,8 @@ public final class ConfigRouter: Scenario {
                                          watchdog: watchdog, allowRelatch: allowRelatch, ice: ice)
         }
         if bridge.blindTransfer {
-            BlindTransfer.enable([inbound, outbound], engine: engine, filter: filter, noAnswerTimeout: options.noAnswerTimeout)
+            BlindTransfer.enable([inbound, outbound], engine: engine, filter: filter, noAnswerTimeout: options.noAnswerTimeout,
+                                targets: bridge.transferTargets)
         }
         if bridge.handleTones { Self.handleTones(inbound, outbound) }
         if let digits = bridge.digitsAfterAnswer { Self.sendDigitsAfterAnswer(digits, to: outbound) }

@@ -28,6 +28,8 @@ struct LegatoConf {
         var action: Action
         /// `blind_transfer: true` on a bridge route.
         var blindTransfer = false
+        /// `transfer_targets:` written with `blind_transfer` (default: any target).
+        var transferTargets = [".*"]
         /// `handle_tones: true` on a bridge route.
         var handleTones = false
         /// `digits_after_answer:` on a bridge route.
@@ -134,7 +136,10 @@ struct LegatoConf {
             switch route.action {
             case let .bridge(trunk, user):
                 lines += ["    action: bridge", "    trunk: \(trunk)", "    user: \(Self.quoted(user))"]
-                if route.blindTransfer { lines.append("    blind_transfer: true") }
+                if route.blindTransfer {
+                    lines.append("    blind_transfer: true")
+                    lines.append("    transfer_targets: [\(route.transferTargets.map(Self.quoted).joined(separator: ", "))]")
+                }
                 if route.handleTones { lines.append("    handle_tones: true") }
                 if let digits = route.digitsAfterAnswer { lines.append("    digits_after_answer: \(Self.quoted(digits))") }
                 if route.directAfterAnswer { lines.append("    direct_after_answer: true") }
