@@ -6,7 +6,7 @@ extension ConfigLoader {
         /// Keys only this action takes.
         var keys: [String] {
             switch self {
-            case .bridge: ["trunk", "mode", "user", "headers", "no_answer_timeout", "blind_transfer", "transfer_targets", "handle_tones",
+            case .bridge: ["trunk", "mode", "user", "headers", "no_answer_timeout", "blind_transfer", "transfer_targets", "deny", "handle_tones",
                           "digits_after_answer", "direct_after_answer"]
             case .reject: ["code", "reason"]
             case .echo: []
@@ -123,6 +123,10 @@ extension ConfigLoader {
         let headers = route.mapping("headers").flatMap(readHeaderPolicy)
         let timeout = route.number("no_answer_timeout", minimum: 0, inclusive: false)
         let blindTransfer = route.bool("blind_transfer") ?? false
+        var deny: [String] = []
+        if let node = route.value("deny"), !node.isNull {
+            deny = route.diagnostics.regexList(node, key: route.keyPath("deny")) ?? []
+        }
         var transferTargets: [String]?
         if let node = route.value("transfer_targets") {
             transferTargets = node.isNull ? [] : route.diagnostics.regexList(node, key: route.keyPath("transfer_targets"))
@@ -147,7 +151,8 @@ extension ConfigLoader {
         guard let trunk else { return nil }
         return RouteAction.Bridge(trunk: trunk, mode: mode, user: user, headers: headers, noAnswerTimeout: timeout,
                                   blindTransfer: blindTransfer, handleTones: handleTones, digitsAfterAnswer: digits,
-                                  directAfterAnswer: directAfterAnswer, transferTargets: transferTargets ?? [])
+                                  directAfterAnswer: directAfterAnswer, transferTargets: transferTargets ?? [],
+                                  deny: deny)
     }
 
     /// `action: reject` — `code` (required, 300–699) and `reason`.

@@ -310,13 +310,18 @@ public enum RouteAction: Sendable, Equatable {
         /// headers) a blind transfer may dial; a REFER to any other target gets
         /// 403 and nothing is dialled. Empty: no target allowed.
         public var transferTargets: [String]
+        /// `deny`: regexes on the outbound request-URI user (after `user`
+        /// expansion); a call to a matching destination gets 403 and nothing is dialled.
+        public var deny: [String]
 
         /// A bridge that keeps the dialed user, the trunk's header policy and the
         /// global no-answer timeout, with every option off.
         public init(trunk: String, mode: MediaMode, user: String = "${user}", headers: HeaderPolicy? = nil,
                     noAnswerTimeout: Double? = nil, blindTransfer: Bool = false, handleTones: Bool = false,
-                    digitsAfterAnswer: String? = nil, directAfterAnswer: Bool = false, transferTargets: [String] = []) {
+                    digitsAfterAnswer: String? = nil, directAfterAnswer: Bool = false, transferTargets: [String] = [],
+                    deny: [String] = []) {
             self.transferTargets = transferTargets
+            self.deny = deny
             self.digitsAfterAnswer = digitsAfterAnswer
             self.directAfterAnswer = directAfterAnswer
             self.blindTransfer = blindTransfer

@@ -31,5 +31,21 @@ extension Integration {
             #expect(refusals == 2, "\(log)")
             #expect(log.contains(key == "max_calls" ? "reason=trunk_max_calls" : "reason=trunk_max_cps"), "\(log)")
         }
+    
+        @Test("A route's deny pattern: 403 Destination Denied and nothing reaches the trunk")
+        func deniedDestination() async throws {
+            let test = try TestContext()
+            var conf = test.conf()
+            conf.routeExtra = ["to-local": ["    deny: [\"^900\", \"^00\"]"]]
+            let trunk = try UDPSocket(port: test.ports.uas)
+            let (result, reached, log) = try await withLegato(conf, artifacts: test.artifacts) { legato in
+                let result = try await SippProcess.run(test.refusedCaller(service: "9001234", expecting: 403),
+                                                       artifacts: test.artifacts)
+                return (result, trunk.receiveAll(for: .milliseconds(300)), legato.log)
+            }
+            expectSuccess(result)
+            #expect(reached.isEmpty, "\(reached.map(\.text))")
+            #expect(log.contains("reason=destination_denied"), "\(log)")
+        }
     }
 }

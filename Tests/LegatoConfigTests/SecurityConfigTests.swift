@@ -110,6 +110,10 @@ struct SecurityConfigTests {
         let none = try ConfigLoader.parse(conf(""), path: "t.conf")
         #expect(none.warnings.map(\.key) == ["routes[0].blind_transfer"])
         #expect(none.warnings.first?.line == 9)
+        let secure = try ConfigLoader.load(path: packageRoot + "/conf/examples/secure.conf")
+        guard case .bridge(let office) = secure.routes[0].action else { Issue.record("not a bridge"); return }
+        #expect(office.deny.count == 3)
+        #expect(secure.warnings.isEmpty)
         let transferConf = try ConfigLoader.load(path: packageRoot + "/conf/examples/transfer.conf")
         #expect(transferConf.warnings.isEmpty)
     }

@@ -92,8 +92,14 @@ public final class ConfigRouter: Scenario {
             inbound.refuse(code: 500)
             return
         }
-        guard admitToTrunk(inbound, trunk: trunk.name) else { return }
         let user = RouteTable.expand(bridge.user, user: alerting.destination, captures: route.captures)
+        if bridge.deny.contains(where: { (try? Regex($0).ignoresCase().firstMatch(in: user)) != nil }) {
+            inbound.logger.notice("route.destination-denied", metadata: ["route": "\(route.route.name)",
+                                                                        "reason": "destination_denied"])
+            inbound.refuse(code: 403, reason: "Destination Denied")
+            return
+        }
+        guard admitToTrunk(inbound, trunk: trunk.name) else { return }
         let uri = URIParts.withTransport(URIParts.replacingUser(in: trunk.uri, with: user), trunk.transport.rawValue)
         let filters = routeFilters[route.route.name] ?? trunkFilters[bridge.trunk]
         let filter = filters?.toTrunk

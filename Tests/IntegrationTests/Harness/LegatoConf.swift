@@ -70,6 +70,8 @@ struct LegatoConf {
     var extraSections: [String] = []
     /// Lines added to each named trunk (e.g. `"local": ["    sources: [127.0.0.3/32]"]`).
     var trunkExtra: [String: [String]] = [:]
+    /// Lines added to each named route (e.g. `"to-local": ["    deny: [\"^900\"]"]`).
+    var routeExtra: [String: [String]] = [:]
 
     /// The conf of the brief: 127.0.0.1:`ports.legato` (UDP+TCP); `666` is
     /// rejected 403 "Forbidden Here"; numeric users are bridged to the trunk
@@ -133,6 +135,7 @@ struct LegatoConf {
                     lines.append("        \(name): \(Self.quoted(pattern))")
                 }
             }
+            lines += routeExtra[route.name] ?? []
             switch route.action {
             case let .bridge(trunk, user):
                 lines += ["    action: bridge", "    trunk: \(trunk)", "    user: \(Self.quoted(user))"]
