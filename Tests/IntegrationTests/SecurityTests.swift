@@ -134,3 +134,62 @@ extension Integration {
         }
     }
 }
+
+extension Integration.Security {
+    /// Connects over TCP from `source` to 127.0.0.1:`port`, sends `text` and
+    /// returns what arrives within `window` ("" when the connection is closed
+    /// without a byte or nothing comes).
+    static func tcpExchange(from source: String, to port: Int, text: String, window: Duration) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw HarnessError("socket(): errno \(errno)") }
+        defer { close(fd) }
+        var local = SocketAddress.loopback(port: 0)
+        _ = inet_pton(AF_INET, source, &local.sin_addr)
+        var remote = SocketAddress.loopback(port: port)
+        let bound = withUnsafePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw HarnessError("bind(\(source)): errno \(errno)") }
+        let connected = withUnsafePointer(to: &remote) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return "" }
+        _ = text.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+        var received: [UInt8] = []
+        let deadline = ContinuousClock.now + window
+        while ContinuousClock.now < deadline {
+            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 100) > 0 else { continue }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count <= 0 { break }
+            received += buffer[0..<count]
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+}
+
+extension Integration.Security {
+    @Test("ACL over TCP: a refused source's connection is closed without an answer; an allowed one gets 200 to OPTIONS")
+    func aclOverTCP() async throws {
+        let test = try TestContext()
+        var conf = test.conf()
+        conf.listenerExtra = ["    deny_from: [127.0.0.2]"]
+        let (refused, allowed, log) = try await withLegato(conf, artifacts: test.artifacts) { legato in
+            func options(_ source: String) -> String {
+                let branch = "z9hG4bK" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+                return "OPTIONS sip:127.0.0.1:\(test.ports.legato) SIP/2.0\r\nVia: SIP/2.0/TCP \(source):5;branch=\(branch)\r\n"
+                    + "Max-Forwards: 70\r\nFrom: <sip:probe@\(source)>;tag=1\r\nTo: <sip:127.0.0.1>\r\n"
+                    + "Call-ID: \(branch)\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
+            }
+            let refused = try Self.tcpExchange(from: "127.0.0.2", to: test.ports.legato, text: options("127.0.0.2"),
+                                               window: .seconds(2))
+            let allowed = try Self.tcpExchange(from: "127.0.0.3", to: test.ports.legato, text: options("127.0.0.3"),
+                                               window: .seconds(2))
+            return (refused, allowed, legato.log)
+        }
+        #expect(refused.isEmpty, "\(refused)")
+        #expect(allowed.hasPrefix("SIP/2.0 200"), "\(allowed)")
+        #expect(log.contains("security.refused src=127.0.0.2 reason=acl"), "\(log)")
+    }
+}
