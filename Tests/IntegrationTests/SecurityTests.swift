@@ -193,3 +193,41 @@ extension Integration.Security {
         #expect(log.contains("security.refused src=127.0.0.2 reason=acl"), "\(log)")
     }
 }
+
+extension Integration.Security {
+    @Test("signalling.udp_buffer is applied to the SIP UDP socket and the granted size logged")
+    func udpBufferIsSetAndLogged() async throws {
+        let test = try TestContext()
+        var conf = test.conf()
+        conf.signallingExtra = ["  udp_buffer: 1048576"]
+        let log = try await withLegato(conf, artifacts: test.artifacts) { legato in legato.log }
+        let line = try #require(log.split(separator: "\n").first { $0.contains("legato.udp-buffer") }, "\(log)")
+        #expect(line.contains("udp_buffer.requested=1048576"), "\(line)")
+        let granted = line.firstMatch(of: /udp_buffer\.receive=([0-9]+)/).flatMap { Int($0.1) } ?? 0
+        // Linux reports twice what was set; without CAP_NET_ADMIN the grant is capped by rmem_max.
+        let capped = (try? String(contentsOfFile: "/proc/sys/net/core/rmem_max", encoding: .utf8))
+            .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
+        #expect(granted >= 1_048_576 || (line.contains("forced=false") && granted >= capped), "\(line)")
+    }
+
+    @Test("NUL or a bare LF in a header: no answer at all, logged as malformed; a clean request still gets its answer")
+    func malformedHeadersGetNothing() async throws {
+        let test = try TestContext()
+        let (nul, bareLF, clean, log) = try await withLegato(test.conf(), artifacts: test.artifacts) { legato in
+            let socket = try UDPSocket(address: "127.0.0.7")
+            func exchange(_ mutate: (String) -> String) throws -> [UDPSocket.Datagram] {
+                let request = Self.request("OPTIONS", from: socket, address: "127.0.0.7", to: test.ports.legato)
+                try socket.send(mutate(request), toPort: test.ports.legato)
+                return socket.receiveAll(for: .seconds(1))
+            }
+            let nul = try exchange { $0.replacingOccurrences(of: "User-Agent: probe", with: "User-Agent: pro\u{0}be") }
+            let bareLF = try exchange { $0.replacingOccurrences(of: "User-Agent: probe\r\n", with: "User-Agent: probe\nX-Evil: 1\r\n") }
+            let clean = try exchange { $0 }
+            return (nul, bareLF, clean, legato.log)
+        }
+        #expect(nul.isEmpty, "\(nul.map(\.text))")
+        #expect(bareLF.isEmpty, "\(bareLF.map(\.text))")
+        #expect(clean.first?.text.hasPrefix("SIP/2.0 200") == true, "\(clean.map(\.text))")
+        #expect(log.contains("security.refused src=127.0.0.7 reason=malformed"), "\(log)")
+    }
+}
