@@ -231,3 +231,33 @@ extension Integration.Security {
         #expect(log.contains("security.refused src=127.0.0.7 reason=malformed"), "\(log)")
     }
 }
+
+extension Integration.Security {
+    @Test("Overload: while the loop lags, a new INVITE gets 503 with Retry-After and no call; once it recovers a call succeeds and nothing is left")
+    func overloadShedsThenRecovers() async throws {
+        let test = try TestContext()
+        var conf = test.conf()
+        conf.overloadLagMilliseconds = 100
+        let (shed, after, log) = try await withLegato(conf, artifacts: test.artifacts) { legato in
+            let socket = try UDPSocket(address: "127.0.0.8")
+            // A 600 ms stall: the load monitor's next sample is 600 ms late.
+            try await legato.freeze(for: .milliseconds(600))
+            try await Task.sleep(for: .milliseconds(60))
+            try socket.send(Self.request("INVITE", from: socket, address: "127.0.0.8", to: test.ports.legato),
+                            toPort: test.ports.legato)
+            let shed = socket.receiveAll(for: .milliseconds(500)).map(\.text)
+            try await Task.sleep(for: .seconds(1))
+            let after = try await test.call(uac: test.uac("uac-basic.xml"), uas: test.uas("uas-answer.xml"))
+            try await legato.expectNoCallsLeft()
+            return (shed, after, legato.log)
+        }
+        let final = shed.first { !$0.hasPrefix("SIP/2.0 100") }
+        #expect(final?.hasPrefix("SIP/2.0 503") == true, "\(shed)")
+        #expect(final?.contains("Retry-After: 5") == true, "\(final ?? "")")
+        #expect(log.contains("legato.overloaded"), "\(log)")
+        #expect(log.contains("security.refused src=127.0.0.8 reason=overload"), "\(log)")
+        #expect(!log.contains("call.from=sip:probe@127.0.0.8"), "a shed INVITE is not a call")
+        expectSuccess(after.uac)
+        expectSuccess(after.uas)
+    }
+}

@@ -85,6 +85,14 @@ final class LegatoProcess: @unchecked Sendable {
         try await child.signal(SIGTERM)
     }
 
+    /// Stops the daemon (SIGSTOP) for `pause`, then lets it go on (SIGCONT): its
+    /// signalling loop then runs that late, as under a flood.
+    func freeze(for pause: Duration) async throws {
+        try await child.signal(SIGSTOP)
+        try await Task.sleep(for: pause)
+        try await child.signal(SIGCONT)
+    }
+
     /// Debug builds: SIGUSR1 switches every bridge to direct media, SIGUSR2 to relayed media.
     func switchMedia(toDirect: Bool) async throws {
         try await child.signal(toDirect ? SIGUSR1 : SIGUSR2)
