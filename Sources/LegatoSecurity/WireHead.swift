@@ -17,11 +17,13 @@ public struct WireHead: Equatable, Sendable {
 
     /// Reads the head of `bytes`.
     public init(_ bytes: UnsafeRawBufferPointer) {
+        // Only the request line, To and User-Agent become Strings: the rest of
+        // the header block is checked byte by byte (this runs for every datagram).
         var lines: [Substring] = []
-        var end = bytes.count
         var start = 0
         var index = 0
         var blank = false
+        var lineNumber = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == 0 { malformation = "NUL in header"; break }
@@ -30,9 +32,12 @@ public struct WireHead: Equatable, Sendable {
                     malformation = "bare CR in header"; break
                 }
                 if byte == 10 { malformation = "bare LF in header"; break }
-                let line = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-                if line.isEmpty { blank = true; end = index; break }
-                lines.append(Substring(line))
+                if index == start { blank = true; break }
+                if lineNumber == 0 || Self.isWanted(bytes, from: start, to: index) {
+                    lines.append(Substring(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]),
+                                                  as: UTF8.self)))
+                }
+                lineNumber += 1
                 index += 2
                 start = index
                 if start > Self.maxHeaderBytes { malformation = "header block too large"; break }
@@ -40,7 +45,6 @@ public struct WireHead: Equatable, Sendable {
             }
             index += 1
         }
-        _ = end
         if !blank && malformation == nil && start > Self.maxHeaderBytes { malformation = "header block too large" }
         guard let first = lines.first else { return }
         if !first.hasPrefix("SIP/") {
@@ -58,6 +62,13 @@ public struct WireHead: Equatable, Sendable {
             default: break
             }
         }
+    }
+
+    /// True when the header line at `from..<to` may be To (`To`, `t`) or User-Agent (case-insensitive).
+    private static func isWanted(_ bytes: UnsafeRawBufferPointer, from: Int, to: Int) -> Bool {
+        guard to > from else { return false }
+        let first = bytes[from] | 0x20
+        return first == UInt8(ascii: "t") || first == UInt8(ascii: "u")
     }
 
     /// Reads the head of a byte array (tests).
