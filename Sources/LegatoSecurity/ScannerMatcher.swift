@@ -2,10 +2,11 @@
 /// regular expressions).
 public struct ScannerMatcher: @unchecked Sendable {
     /// User agents of the common SIP scanners and brute-forcers seen on public addresses.
+    /// (Tools only: user agents real phones also send, such as old SDK or PBX
+    /// strings some scanners imitate, are left to `security.scanner_user_agents`.)
     public static let defaultPatterns = [
-        "friendly-scanner", "sipvicious", "sipcli", "vaxsipuseragent", "sip-scan", "sipsak-scanner",
-        "sundayddr", "iWar", "sipptk", "smap", "pplsip", "eyeBeam.*scan", "voipbuster-scanner", "^sip$",
-        "Cisco-SIPGateway/IOS-12\\.x", "PortSIP VoIP SDK", "Asterisk PBX 1\\.6\\.0\\.10",
+        "friendly-scanner", "sipvicious", "sipcli", "vaxsipuseragent", "sip-scan", "sundayddr", "iWar",
+        "sipptk", "^smap", "pplsip", "voipbuster-scanner",
     ]
 
     /// The patterns as given.
