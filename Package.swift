@@ -45,7 +45,11 @@ let package = Package(
         .target(name: "LegatoAudio", dependencies: ["CSpanDSP", "CSndFile", "CEspeakNG", "CSpeexDSP"]),
         // Media relay: port allocation now; workers, relay sessions and SRTP with the media-engine issue.
         .target(name: "LegatoMedia", dependencies: ["LegatoSDP", "LegatoAudio", "CLibcrypto", "CLibevent", "CMediaShim"]),
+        // Admission checks as values: CIDRs, the ACL → scanner → rate-limit chain, digest auth
+        // (MD5/SHA-256/HMAC from libcrypto), refusal reasons.
+        .target(name: "LegatoSecurity", dependencies: ["CLibcrypto"]),
         .target(name: "LegatoConfig", dependencies: [
+            "LegatoSecurity",
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "LegatoSIP", dependencies: [
@@ -54,14 +58,14 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "LegatoCall", dependencies: [
-            "LegatoSIP", "LegatoConfig", "LegatoSDP", "LegatoMedia", "LegatoAudio",
+            "LegatoSIP", "LegatoConfig", "LegatoSDP", "LegatoMedia", "LegatoAudio", "LegatoSecurity",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         // The library a scenario package depends on: re-exports the call API and
         // runs the daemon (`LegatoServer`) for a given scenario.
         .target(name: "Legato", dependencies: [
-            "LegatoCall", "LegatoSIP", "LegatoConfig", "LegatoMedia",
+            "LegatoCall", "LegatoSIP", "LegatoConfig", "LegatoMedia", "LegatoSecurity",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -79,6 +83,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "LegatoConfigTests", dependencies: ["LegatoConfig"]),
+        .testTarget(name: "LegatoSecurityTests", dependencies: ["LegatoSecurity"]),
         .testTarget(name: "LegatoSDPTests", dependencies: ["LegatoSDP"]),
         .testTarget(name: "LegatoMediaTests", dependencies: ["LegatoMedia", "LegatoAudio", "CSRTP"]),
         .testTarget(name: "LegatoAudioTests", dependencies: ["LegatoAudio"]),

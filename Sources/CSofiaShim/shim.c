@@ -11,6 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sofia-sip/msg_addr.h>
 #include <sofia-sip/su_tag.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
@@ -330,6 +333,18 @@ static char const *legato_url(su_home_t *home, url_t const *url) {
     return url ? url_as_string(home, url) : NULL;
 }
 
+// "scheme p1, p2, …" of a credentials header, built from its parameter list:
+// sip_header_as_string() of sofia 1.12 drops the last parameter of some
+// Authorization values (seen: nc after qop).
+static char const *legato_auth_string(su_home_t *home, msg_auth_t const *au) {
+    if (!au || !au->au_scheme) return NULL;
+    su_strlst_t *parts = su_strlst_create(home);
+    if (au->au_params)
+        for (char const *const *p = au->au_params; *p; p++) su_strlst_append(parts, *p);
+    char const *joined = su_strlst_join(parts, home, ", ");
+    return su_sprintf(home, "%s %s", au->au_scheme, joined ? joined : "");
+}
+
 // Copies what Legato reads of `sip` into `out`; strings live in `home`.
 static void legato_fill_message(su_home_t *home, sip_t const *sip, legato_event *out) {
     out->max_forwards = -1;
@@ -366,6 +381,9 @@ static void legato_fill_message(su_home_t *home, sip_t const *sip, legato_event 
     }
     if (sip->sip_contact) out->contact_uri = legato_url(home, sip->sip_contact->m_url);
     if (sip->sip_user_agent) out->user_agent = sip->sip_user_agent->g_string;
+    if (sip->sip_authorization) out->authorization = legato_auth_string(home, sip->sip_authorization);
+    if (sip->sip_proxy_authorization)
+        out->proxy_authorization = legato_auth_string(home, sip->sip_proxy_authorization);
     if (sip->sip_subject) out->subject = sip->sip_subject->g_value;
     if (sip->sip_rseq) out->rseq = (unsigned)sip->sip_rseq->rs_response;
     if (sip->sip_cseq) out->cseq = (unsigned)sip->sip_cseq->cs_seq;
@@ -386,6 +404,26 @@ static void legato_fill_message(su_home_t *home, sip_t const *sip, legato_event 
             if (u->un_name) su_strlst_append(lines, su_sprintf(home, "%s: %s", u->un_name, u->un_value ? u->un_value : ""));
         out->other_headers = su_strlst_join(lines, home, "\r\n");
     }
+}
+
+// The source of the request being reported (nua_current_request: the message
+// nua is delivering): address text, port and transport from its addrinfo.
+static void legato_fill_source(nua_t *nua, legato_event *out) {
+    msg_t *msg = nua_current_request(nua);
+    su_addrinfo_t *ai = msg ? msg_addrinfo(msg) : NULL;
+    if (!ai || !ai->ai_addr) return;
+    su_sockaddr_t const *su = (su_sockaddr_t const *)ai->ai_addr;
+    if (su->su_family == AF_INET) {
+        inet_ntop(AF_INET, &su->su_sin.sin_addr, out->source_address, sizeof out->source_address);
+        out->source_port = ntohs(su->su_sin.sin_port);
+    } else if (su->su_family == AF_INET6) {
+        inet_ntop(AF_INET6, &su->su_sin6.sin6_addr, out->source_address, sizeof out->source_address);
+        out->source_port = ntohs(su->su_sin6.sin6_port);
+    } else {
+        return;
+    }
+    // tport reports TLS connections as IPPROTO_TCP: "tcp" stands for both.
+    out->source_transport = ai->ai_protocol == IPPROTO_UDP ? "udp" : "tcp";
 }
 
 // nua_callback_f: flattens the event and hands it to Swift.
@@ -441,6 +479,7 @@ static void legato_nua_callback(nua_event_t event, int status, char const *phras
         ev.max_forwards = -1;
         break;
     }
+    if (ev.has_message && ev.method && nua_event_is_incoming_request(event)) legato_fill_source(nua, &ev);
     agent->callback(agent->magic, &ev);
     su_home_deinit(home);
 }

@@ -3,6 +3,7 @@ import LegatoCall
 import LegatoConfig
 import LegatoMedia
 import LegatoSIP
+import LegatoSecurity
 
 /// The running daemon: listeners, media workers, the call engine and the
 /// scenario it hands calls to, started from a configuration and stopped gracefully.
@@ -15,6 +16,8 @@ final class Daemon {
     var endpoints: [SIPEndpoint] = []
     var engine: CallEngine?
     var media: MediaWorkerPool?
+    /// The wire and INVITE admission (`AdmissionGate`); a reload gives it the new policy.
+    var admission: AdmissionGate?
     /// Operations (`Daemon+Operations.swift`): CDRs, metrics, ctl, systemd.
     var records: CDRWriter?
     var admin: AdminServer?
@@ -72,10 +75,14 @@ final class Daemon {
                                            userAgent: configuration.signalling.userAgent, logger: logger)
             endpoints.append(endpoint)
             listeners.append(.init(endpoint: endpoint, transports: Set(listener.transports.map(\.rawValue)), index: index))
+            guardSockets(of: listener, index: index)
             logger.info("legato.listening", metadata: [
                 "listener.address": "\(listener.address)", "listener.port": "\(listener.port)",
                 "listener.transports": "\(listener.transports.map(\.rawValue).joined(separator: ","))"])
         }
+        let gate = try AdmissionGate(configuration: configuration, logger: logger)
+        gate.install()
+        admission = gate
         let engine = CallEngine(listeners: listeners, scenario: scenario, logger: logger)
         if let media {
             for (index, listener) in configuration.listeners.enumerated() {
@@ -88,6 +95,8 @@ final class Daemon {
                                                                        hangupAfter: configuration.media.rtpHangupTimeout))
             }
         }
+        engine.inviteAdmission = { [weak gate] invite, listener in gate?.admitInvite(invite, listener: listener) }
+        engine.onRefused = { [weak gate] refusal, invite in gate?.refusedInvite(refusal, invite) }
         engine.maxCalls = configuration.signalling.maxCalls
         engine.sessionTimerPolicy = SessionTimer.Policy(interval: configuration.signalling.sessionTimer,
                                                         minSE: configuration.signalling.sessionMinSE)
@@ -122,6 +131,7 @@ final class Daemon {
             deadline.cancel()
         }
         for endpoint in endpoints { await endpoint.shutdown() }
+        admission?.uninstall()
         await stopOperations()
         if let media {
             logger.info("legato.media-stopping", metadata: ["media.ports.allocated": "\(media.allocatedPortPairs)"])
@@ -142,6 +152,26 @@ final class Daemon {
         let waiters = stopWaiters
         stopWaiters.removeAll()
         for waiter in waiters { waiter.resume() }
+    }
+}
+
+extension Daemon {
+    /// Puts the listener's sockets behind the wire gate and sets its UDP
+    /// sockets' buffers (`signalling.udp_buffer`), logging what the kernel granted.
+    func guardSockets(of listener: ListenerConfig, index: Int) {
+        let ports = Set([listener.port] + (listener.transports.contains(.tls) ? [listener.tlsPort] : []))
+        for port in ports.sorted() {
+            WireGate.watch(port: port, listener: index)
+            let bytes = configuration.signalling.udpBuffer
+            guard bytes > 0 else { continue }
+            for result in WireGate.setBuffers(port: port, bytes: bytes) {
+                let level: Logger.Level = result.receiveBytes >= bytes ? .info : .warning
+                logger.log(level: level, "legato.udp-buffer", metadata: [
+                    "listener.port": "\(port)", "udp_buffer.requested": "\(bytes)",
+                    "udp_buffer.receive": "\(result.receiveBytes)", "udp_buffer.send": "\(result.sendBytes)",
+                    "udp_buffer.forced": "\(result.forced)"])
+            }
+        }
     }
 }
 

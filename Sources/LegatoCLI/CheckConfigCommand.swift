@@ -15,6 +15,7 @@ struct CheckConfigCommand: ParsableCommand {
     func run() throws {
         do {
             let config = try ConfigLoader.load(path: file)
+            for warning in config.warnings { FileHandleStderr.write("warning: \(warning.description)\n") }
             print("\(file): OK (\(config.listeners.count) listener(s), \(config.trunks.count) trunk(s), \(config.routes.count) route(s))")
         } catch {
             FileHandleStderr.write("\(error.description)\n")

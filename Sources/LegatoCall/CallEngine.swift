@@ -42,8 +42,15 @@ public final class CallEngine: SIPEndpointDelegate {
     public var anchorSettings: [Int: MediaAnchorSettings] = [:]
     /// RFC 4028 session timers of every leg (`signalling.session_timer`); off by default.
     public var sessionTimerPolicy = SessionTimer.Policy.off
-    /// When set and overloaded, new INVITEs get 503.
+    /// When set and overloaded, new INVITEs get 503 with `Retry-After` before any `Call` exists.
     public var loadMonitor: LoadMonitor?
+    /// Seconds in the `Retry-After` of an overload 503.
+    public var overloadRetryAfter = 5
+    /// Runs on every new INVITE before a `Call` is built (admission: scanner 403,
+    /// auth, per-trunk caps); a refusal is answered on the leg and no `Call` exists.
+    public var inviteAdmission: (@SIPActor (SIPMessage, _ listener: Int) -> InviteRefusal?)?
+    /// Runs when a refused INVITE was answered (the refusal log line).
+    public var onRefused: (@SIPActor (InviteRefusal, SIPMessage) -> Void)?
     private var inboundCount = 0 {
         didSet { LegatoMetrics.setActiveCalls(inboundCount) }
     }
@@ -125,6 +132,20 @@ public final class CallEngine: SIPEndpointDelegate {
     /// is refused first: 503 (draining, overloaded, too many calls), 415 (body not SDP or
     /// multipart), 422 (Session-Expires below Legato's Min-SE) or 483 (Max-Forwards exhausted).
     public func endpoint(_ endpoint: SIPEndpoint, didReceiveInvite invite: SIPMessage, on leg: SIPLeg) {
+        let listenerIndex = listeners.first { $0.endpoint === endpoint }?.index ?? 0
+        if loadMonitor?.isOverloaded == true {
+            // Shed before anything is built: one 503 with Retry-After, no Call, no info line.
+            let refusal = InviteRefusal(status: 503, reason: "Overloaded", refusal: "overload",
+                                        headers: [SIPHeader(name: "Retry-After", value: "\(overloadRetryAfter)")])
+            leg.respond(refusal.status, reason: refusal.reason, headers: refusal.headers)
+            onRefused?(refusal, invite)
+            return
+        }
+        if let refusal = inviteAdmission?(invite, listenerIndex) {
+            leg.respond(refusal.status, reason: refusal.reason, headers: refusal.headers)
+            onRefused?(refusal, invite)
+            return
+        }
         let call = Call(id: newCallID(), incoming: true, leg: leg, number: invite.requestUser ?? "",
                         callerid: invite.fromUser ?? "", displayName: invite.fromDisplayName ?? "",
                         headers: invite.customHeaders, sipCallID: invite.callID, remoteSession: invite.body,
@@ -133,7 +154,6 @@ public final class CallEngine: SIPEndpointDelegate {
         call.remoteSupports100rel = invite.supports100rel
         call.useSessionTimers(sessionTimerPolicy)
         call.inviteTimer = SessionTimer.Remote(invite)
-        let listenerIndex = listeners.first { $0.endpoint === endpoint }?.index ?? 0
         call.anchorSettings = anchorSettings[listenerIndex]
         call.facts.from = invite.fromURI ?? ""
         call.facts.to = invite.requestURI ?? ""
@@ -146,11 +166,6 @@ public final class CallEngine: SIPEndpointDelegate {
         if isDraining {
             LegatoMetrics.admissionRefused("draining")
             call.refuse(code: 503, reason: "Shutting Down", headers: [SIPHeader(name: "Retry-After", value: "\(drainRetryAfter)")])
-            return
-        }
-        if loadMonitor?.isOverloaded == true {
-            LegatoMetrics.admissionRefused("overloaded")
-            call.refuse(code: 503, reason: "Overloaded")
             return
         }
         if maxCalls > 0 && inboundCount > maxCalls {

@@ -24,7 +24,8 @@ extension ConfigLoader {
     /// One listener: `address` (required), `port`, `transports`, `srtp`, and the TLS keys.
     private static func readListener(_ listener: MappingReader) -> ListenerConfig? {
         let tlsKeys = ["tls_certificate", "tls_key", "tls_port"]
-        listener.checkKeys(["address", "port", "transports", "srtp", "custom_data_header"] + tlsKeys)
+        listener.checkKeys(["address", "port", "transports", "srtp", "custom_data_header", "allow_from", "deny_from"]
+                           + tlsKeys)
 
         var address = listener.requiredString("address", "a literal IPv4 or IPv6 address")
         if let text = address, IPAddressLiteral.bytes(text) == nil {
@@ -58,6 +59,8 @@ extension ConfigLoader {
         var config = ListenerConfig(address: address, port: port, transports: transports,
                                     tlsCertificate: certificate, tlsKey: key, tlsPort: tlsPort, srtp: srtp)
         config.customDataHeader = customData
+        config.allowFrom = readCIDRList(listener, "allow_from") ?? []
+        config.denyFrom = readCIDRList(listener, "deny_from") ?? []
         return config
     }
 

@@ -6,8 +6,8 @@ extension ConfigLoader {
         /// Keys only this action takes.
         var keys: [String] {
             switch self {
-            case .bridge: ["trunk", "mode", "user", "headers", "no_answer_timeout", "blind_transfer", "handle_tones",
-                          "digits_after_answer", "direct_after_answer", "record", "ringback"]
+            case .bridge: ["trunk", "mode", "user", "headers", "no_answer_timeout", "blind_transfer", "transfer_targets", "deny",
+                          "handle_tones", "digits_after_answer", "direct_after_answer", "record", "ringback"]
             case .reject: ["code", "reason"]
             case .echo: []
             case .play: ["file", "then", "trunk", "user", "mode"]
@@ -126,6 +126,18 @@ extension ConfigLoader {
         let headers = route.mapping("headers").flatMap(readHeaderPolicy)
         let timeout = route.number("no_answer_timeout", minimum: 0, inclusive: false)
         let blindTransfer = route.bool("blind_transfer") ?? false
+        var deny: [String] = []
+        if let node = route.value("deny"), !node.isNull {
+            deny = route.diagnostics.regexList(node, key: route.keyPath("deny")) ?? []
+        }
+        var transferTargets: [String]?
+        if let node = route.value("transfer_targets") {
+            transferTargets = node.isNull ? [] : route.diagnostics.regexList(node, key: route.keyPath("transfer_targets"))
+        } else if blindTransfer, let node = route.value("blind_transfer") {
+            route.diagnostics.warn("blind_transfer without transfer_targets allows no transfer target (every REFER gets 403); "
+                                   + "list the Refer-To URIs allowed, e.g. transfer_targets: [\"^sip:[0-9]+@pbx\\\\.example\\\\.net$\"]",
+                                   key: route.keyPath("blind_transfer"), at: node)
+        }
         let handleTones = route.bool("handle_tones") ?? false
         var digits = route.string("digits_after_answer")
         if let text = digits, let bad = text.firstIndex(where: { !"0123456789*#ABCDabcdpP".contains($0) }) {
@@ -156,7 +168,8 @@ extension ConfigLoader {
         guard let trunk else { return nil }
         var bridge = RouteAction.Bridge(trunk: trunk, mode: mode, user: user, headers: headers, noAnswerTimeout: timeout,
                                         blindTransfer: blindTransfer, handleTones: handleTones, digitsAfterAnswer: digits,
-                                        directAfterAnswer: directAfterAnswer)
+                                        directAfterAnswer: directAfterAnswer, transferTargets: transferTargets ?? [],
+                                        deny: deny)
         bridge.record = record && mode == .relay
         bridge.ringback = ringback?.uppercased()
         return bridge

@@ -2,7 +2,7 @@ extension ConfigLoader {
     /// `signalling:` — timers and the User-Agent / Server header value.
     static func readSignalling(_ section: MappingReader) -> SignallingConfig {
         section.checkKeys(["no_answer_timeout", "shutdown_grace", "user_agent", "max_calls", "overload_lag_ms",
-                           "early_media_timeout", "session_timer", "session_min_se"])
+                           "early_media_timeout", "session_timer", "session_min_se", "udp_buffer"])
         var signalling = SignallingConfig()
         if let timeout = section.number("no_answer_timeout", minimum: 0, inclusive: false) {
             signalling.noAnswerTimeout = timeout
@@ -29,6 +29,9 @@ extension ConfigLoader {
         }
         if let lag = section.integer("overload_lag_ms", in: 0...60_000) {
             signalling.overloadLagMilliseconds = lag
+        }
+        if let buffer = section.integer("udp_buffer", in: 0...1_073_741_824) {
+            signalling.udpBuffer = buffer
         }
         if let userAgent = section.string("user_agent") {
             if let problem = SIPSyntax.headerValueProblem(userAgent) {

@@ -26,7 +26,8 @@ extension ConfigLoader {
 
     /// One trunk: `uri` (required), `transport`, `headers`, `srtp`.
     private static func readTrunk(_ name: String, _ trunk: MappingReader) -> TrunkConfig? {
-        trunk.checkKeys(["uri", "transport", "headers", "srtp", "custom_data_header"])
+        trunk.checkKeys(["uri", "transport", "headers", "srtp", "custom_data_header", "sources",
+                        "max_calls", "max_cps"])
         var uri = trunk.requiredString("uri", "e.g. sip:127.0.0.1:5080")
         if let text = uri, let problem = SIPSyntax.uriProblem(text) {
             trunk.report(problem, key: "uri")
@@ -44,6 +45,9 @@ extension ConfigLoader {
         var config = TrunkConfig(name: name, uri: uri, transport: transport ?? (secure ? .tls : .udp),
                                  headers: headers, srtp: srtp)
         config.customDataHeader = customData
+        config.sources = readCIDRList(trunk, "sources") ?? []
+        config.maxCalls = trunk.integer("max_calls", in: 0...10_000_000) ?? 0
+        config.maxCPS = trunk.integer("max_cps", in: 0...1_000_000) ?? 0
         return config
     }
 

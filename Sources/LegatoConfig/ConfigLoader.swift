@@ -51,17 +51,18 @@ public enum ConfigLoader {
         } else {
             document = MappingReader(emptyAt: .start, path: "", diagnostics: diagnostics)
         }
-        let configuration = readDocument(document, path: path)
+        var configuration = readDocument(document, path: path)
         guard diagnostics.errors.isEmpty else {
             throw ConfigErrors(diagnostics.errors)
         }
+        configuration.warnings = diagnostics.warnings
         return configuration
     }
 
     /// The top-level sections, in dependency order (routes need media and trunks). The result
     /// is only complete if no errors were reported: invalid entries are left out or defaulted.
     private static func readDocument(_ document: MappingReader, path: String) -> LegatoConfiguration {
-        document.checkKeys(["listeners", "signalling", "media", "trunks", "routes", "cdr", "admin"])
+        document.checkKeys(["listeners", "signalling", "media", "trunks", "routes", "security", "users", "cdr", "admin"])
         let listeners = readListeners(document)
         let signalling = document.mapping("signalling").map(readSignalling) ?? SignallingConfig()
         let media = document.mapping("media").map(readMedia) ?? MediaConfig()
@@ -69,6 +70,8 @@ public enum ConfigLoader {
         let routes = readRoutes(document, media: media, trunks: trunks)
         var configuration = LegatoConfiguration(sourcePath: path, listeners: listeners, signalling: signalling,
                                                 media: media, trunks: trunks.valid, routes: routes)
+        configuration.security = document.mapping("security").map(readSecurity) ?? SecurityConfig()
+        configuration.users = readUsers(document)
         configuration.cdr = document.mapping("cdr").map(readCDR) ?? CDRConfig()
         configuration.admin = document.mapping("admin").map(readAdmin) ?? AdminConfig()
         return configuration

@@ -27,6 +27,14 @@ final class Diagnostics {
     let file: String
     /// Errors in the order they were found.
     private(set) var errors: [ConfigError] = []
+    /// Warnings: the conf loads, but a setting probably does not do what was meant.
+    private(set) var warnings: [ConfigError] = []
+
+    /// Records a warning about `key` at the position of `node`.
+    func warn(_ message: String, key: String, at node: Node) {
+        let position = SourcePosition(node)
+        warnings.append(ConfigError(file: file, line: position.line, column: position.column, key: key, message: message))
+    }
 
     init(file: String) {
         self.file = file

@@ -1,3 +1,5 @@
+import LegatoSecurity
+
 /// The whole validated configuration of a Legato daemon, as read from one conf file.
 ///
 /// Built by `ConfigLoader`; every value here has already been checked, so the
@@ -19,6 +21,12 @@ public struct LegatoConfiguration: Sendable, Equatable {
     public var cdr = CDRConfig()
     /// Metrics endpoint and control socket (`admin:`).
     public var admin = AdminConfig()
+    /// `security:` — scanner refusal and the per-source rate limit.
+    public var security = SecurityConfig()
+    /// `users:` — digest users (name → password or HA1) for sources that are not trunks.
+    public var users: [String: DigestAuthenticator.Secret] = [:]
+    /// What `check-config` warns about (file:line:key), in file order.
+    public var warnings: [ConfigError] = []
 
     /// A configuration from already validated parts (the loader and tests build these).
     public init(sourcePath: String, listeners: [ListenerConfig], signalling: SignallingConfig,
@@ -56,6 +64,10 @@ public struct ListenerConfig: Sendable, Equatable {
     public var srtp: SRTPPolicy
     /// The X- header of inbound INVITEs whose value becomes the call's customData (nil: none).
     public var customDataHeader: String?
+    /// `allow_from`: when not empty, only these sources get any answer on this listener.
+    public var allowFrom: [CIDR] = []
+    /// `deny_from`: sources that get no answer at all on this listener.
+    public var denyFrom: [CIDR] = []
 
     /// A listener with the defaults above: port 5060, udp and tcp, TLS port 5061,
     /// SRTP optional, no customData header.
@@ -115,6 +127,9 @@ public struct SignallingConfig: Sendable, Equatable {
     public var sessionTimer: Int = 1800
     /// RFC 4028 Min-SE: the shortest session interval Legato accepts.
     public var sessionMinSE: Int = 90
+    /// `udp_buffer`: bytes asked for each SIP UDP socket's receive and send
+    /// buffers (SO_RCVBUFFORCE when permitted, else SO_RCVBUF); 0 keeps the system's.
+    public var udpBuffer: Int = 8_388_608
 
     /// Signalling settings with the conf defaults; `sessionTimer` (1800 s) and
     /// `sessionMinSE` (90 s) are set separately.
@@ -234,6 +249,12 @@ public struct TrunkConfig: Sendable, Equatable {
     public var srtp: SRTPPolicy
     /// The X- header that carries the call's customData on INVITEs to this trunk (nil: none).
     public var customDataHeader: String?
+    /// `sources`: requests from these blocks are this trunk's (no auth, exempt from the rate limit).
+    public var sources: [CIDR] = []
+    /// `max_calls`: most calls bridged to this trunk at once; more get 503 (0: no limit).
+    public var maxCalls = 0
+    /// `max_cps`: most new calls to this trunk per second; more get 503 (0: no limit).
+    public var maxCPS = 0
 
     /// A trunk over udp with the default header policy, plain RTP and no customData header.
     public init(name: String, uri: String, transport: SIPTransport = .udp, headers: HeaderPolicy = HeaderPolicy(),
@@ -333,12 +354,22 @@ public enum RouteAction: Sendable, Equatable {
         /// Relay mode only: while the callee rings without early media, the
         /// caller hears this country's ringback (`ringback: US`).
         public var ringback: String?
+        /// `transfer_targets`: regexes on the Refer-To URI (without `<>` and URI
+        /// headers) a blind transfer may dial; a REFER to any other target gets
+        /// 403 and nothing is dialled. Empty: no target allowed.
+        public var transferTargets: [String]
+        /// `deny`: regexes on the outbound request-URI user (after `user`
+        /// expansion); a call to a matching destination gets 403 and nothing is dialled.
+        public var deny: [String]
 
         /// A bridge that keeps the dialed user, the trunk's header policy and the
         /// global no-answer timeout, with every option off.
         public init(trunk: String, mode: MediaMode, user: String = "${user}", headers: HeaderPolicy? = nil,
                     noAnswerTimeout: Double? = nil, blindTransfer: Bool = false, handleTones: Bool = false,
-                    digitsAfterAnswer: String? = nil, directAfterAnswer: Bool = false) {
+                    digitsAfterAnswer: String? = nil, directAfterAnswer: Bool = false, transferTargets: [String] = [],
+                    deny: [String] = []) {
+            self.transferTargets = transferTargets
+            self.deny = deny
             self.digitsAfterAnswer = digitsAfterAnswer
             self.directAfterAnswer = directAfterAnswer
             self.blindTransfer = blindTransfer

@@ -14,6 +14,10 @@ extension SIPMessage {
         var headers: [SIPHeader] = []
         if let ua = str(ev.user_agent) { headers.append(SIPHeader(name: "User-Agent", value: ua)) }
         if let subject = str(ev.subject) { headers.append(SIPHeader(name: "Subject", value: subject)) }
+        if let value = str(ev.authorization) { headers.append(SIPHeader(name: "Authorization", value: value)) }
+        if let value = str(ev.proxy_authorization) {
+            headers.append(SIPHeader(name: "Proxy-Authorization", value: value))
+        }
         if let block = str(ev.other_headers) {
             headers += SIPHeader.parseBlock(block)
         }
@@ -41,5 +45,11 @@ extension SIPMessage {
         minSE = ev.min_se >= 0 ? Int(ev.min_se) : nil
         supportsTimer = ev.supports_timer != 0
         allowsUpdate = ev.allows_update < 0 ? nil : ev.allows_update != 0
+        if ev.source_port > 0 {
+            let address = withUnsafeBytes(of: ev.source_address) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            source = SIPSource(address: address, port: Int(ev.source_port), transport: str(ev.source_transport) ?? "udp")
+        }
     }
 }

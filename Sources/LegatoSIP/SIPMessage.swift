@@ -54,6 +54,8 @@ public struct SIPMessage: Sendable, Equatable {
     public var supportsTimer = false
     /// Allow lists UPDATE; nil when the message had no Allow header.
     public var allowsUpdate: Bool?
+    /// Incoming requests: where the request came from (nil for responses and built messages).
+    public var source: SIPSource?
 
     /// A message from its main fields; the others keep their defaults (none, 0, false).
     public init(method: String? = nil, requestURI: String? = nil, requestUser: String? = nil,
@@ -82,4 +84,15 @@ public struct SIPMessage: Sendable, Equatable {
 
     /// The `X-` headers of the message, in order.
     public var customHeaders: [SIPHeader] { headers.filter(\.isCustom) }
+
+    /// The value of the first header named `name` (case-insensitive), if any.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.caseInsensitiveEquals(name) }?.value
+    }
+}
+
+extension String {
+    func caseInsensitiveEquals(_ other: String) -> Bool {
+        utf8.count == other.utf8.count && lowercased() == other.lowercased()
+    }
 }

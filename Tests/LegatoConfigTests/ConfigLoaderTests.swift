@@ -32,7 +32,8 @@ private let trunkAndRoute = """
     @Test func transferExampleLoads() throws {
         let config = try ConfigLoader.load(path: packageRoot + "/conf/examples/transfer.conf")
         #expect(config.media == MediaConfig(mode: .relay, address: "127.0.0.1", portRange: 30000...30999, workers: 0))
-        #expect(config.routes.first?.action == .bridge(.init(trunk: "local", mode: .relay, blindTransfer: true)))
+        #expect(config.routes.first?.action == .bridge(.init(trunk: "local", mode: .relay, blindTransfer: true,
+                                                             transferTargets: ["^sip:c@127\\.0\\.0\\.1:5090$"])))
         let relay = try ConfigLoader.load(path: packageRoot + "/conf/examples/relay.conf")
         #expect(relay.routes.first?.action == .bridge(.init(trunk: "local", mode: .relay, blindTransfer: false)))
     }

@@ -117,6 +117,14 @@ typedef struct legato_event {
     int supports_timer;
     /// Allow lists UPDATE: 1 yes, 0 no, -1 no Allow header.
     int allows_update;
+    /// Requests: the Authorization and Proxy-Authorization header values (NULL when absent).
+    char const *authorization;
+    char const *proxy_authorization;
+    /// Incoming requests: where the request came from (address text, port,
+    /// "udp"/"tcp"/"tls"); source_port 0 when unknown.
+    char source_address[64];
+    int source_port;
+    char const *source_transport;
     /// For LEGATO_EV_I_INFO / LEGATO_EV_I_MESSAGE / LEGATO_EV_I_REFER: the saved request, to be
     /// answered exactly once with legato_nua_respond_saved (which frees it).
     void *saved;
@@ -203,5 +211,25 @@ void legato_nua_info(nua_handle_t *nh, char const *content_type, char const *bod
                      char const *headers);
 void legato_nua_message(nua_handle_t *nh, char const *content_type, char const *body, size_t body_len,
                         char const *headers);
+
+// --- wire gate and socket buffers (wire_gate.c) -------------------------------
+
+/// Decides on one datagram (`stream` 0; `data`/`len` its first bytes) or one
+/// new connection (`stream` 1, no data) from `addr` (4 or 16 bytes) `port`
+/// on listener `listener`. Returns 0 to let it through, nonzero to refuse it
+/// without any answer. Called on the thread that reads the socket.
+typedef int (*legato_wire_filter)(int listener, unsigned char const *addr, int addr_len, int port, int stream,
+                                  char const *data, size_t len);
+/// Installs the filter (NULL: none) for every watched descriptor.
+void legato_wire_set_filter(legato_wire_filter filter);
+/// Watches `fd` as listener `listener` (stream: 1 for a listening TCP/TLS socket); listener -1 stops.
+void legato_wire_watch_fd(int fd, int listener, int stream);
+/// The process's UDP sockets bound to `port` (up to `max` into `fds`); returns how many.
+int legato_socket_find_udp(char const *unused, int port, int *fds, int max);
+/// The process's listening stream sockets bound to `port`.
+int legato_socket_find_listening(int port, int *fds, int max);
+/// SO_RCVBUFFORCE (else SO_RCVBUF) and the same for sending, to `bytes`;
+/// reports the sizes the kernel reports back. Returns 1 when forced.
+int legato_socket_set_buffers(int fd, int bytes, int *achieved_rcv, int *achieved_snd);
 
 #endif

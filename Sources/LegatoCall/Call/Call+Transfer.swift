@@ -10,6 +10,12 @@ extension Call {
         handlesBlindTransfer = on
     }
 
+    /// Restricts blind transfer targets: a REFER whose Refer-To `allows`
+    /// refuses is answered 403 and raises no event (nil: any target).
+    public func restrictTransferTargets(_ allows: (@SIPActor (String) -> Bool)?) {
+        transferTargetFilter = allows
+    }
+
     /// Tells the transferor the transfer succeeded: NOTIFY with
     /// `SIP/2.0 200 OK`, ending the refer subscription. Only while a transfer
     /// request is pending on this call.
@@ -66,6 +72,11 @@ extension Call {
         }
         guard !isBlindTransferPending else {
             request.respond(491)
+            return
+        }
+        if let allows = transferTargetFilter, !allows(target) {
+            logger.notice("transfer.refused", metadata: ["call.transfer-to": "\(target)", "reason": "transfer_denied"])
+            request.respond(403, reason: "Transfer Target Not Allowed")
             return
         }
         isBlindTransferPending = true

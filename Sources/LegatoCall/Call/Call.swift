@@ -106,6 +106,8 @@ public final class Call {
     /// Seconds an inbound call may stay in early media before it fails with 408; nil = no limit.
     var earlyMediaTimeout: Double?
     var onFinished: (@SIPActor (Call) -> Void)?
+    /// Blind transfer targets allowed (`restrictTransferTargets`); nil: any.
+    var transferTargetFilter: (@SIPActor (String) -> Bool)?
     /// RFC 4028 on this leg (`Call+SessionTimer.swift`).
     var sessionTimer = SessionTimer(policy: .off)
     var sessionTimerTask: Task<Void, Never>?

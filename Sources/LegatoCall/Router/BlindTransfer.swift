@@ -22,9 +22,17 @@ import LegatoSIP
 @SIPActor
 enum BlindTransfer {
     /// Enables blind transfer on both calls of a bridged pair.
-    static func enable(_ calls: [Call], engine: CallEngine, filter: HeaderFilter?, noAnswerTimeout: Double?) {
+    /// `targets` are regexes on the Refer-To URI (as dialled: no `<>`, no URI
+    /// headers); a REFER to anything else gets 403 and nothing is dialled.
+    static func enable(_ calls: [Call], engine: CallEngine, filter: HeaderFilter?, noAnswerTimeout: Double?,
+                       targets: [String]) {
+        let allowed = targets.compactMap { try? Regex($0).ignoresCase() }
         for call in calls {
             call.handleBlindTransfer(true)
+            call.restrictTransferTargets { referTo in
+                let uri = Self.dialable(referTo)
+                return allowed.contains { (try? $0.firstMatch(in: uri)) != nil }
+            }
             call.addEventListener(.blindTransferRequested) { [weak call] event in
                 guard let call, case .blindTransferRequested(let headers, let target, let referredBy) = event else { return }
                 guard let bridge = call.bridge, let side = bridge.side(of: call) else {

@@ -2,6 +2,7 @@ import Logging
 import LegatoConfig
 import LegatoMedia
 import LegatoSIP
+import LegatoSecurity
 
 /// The default scenario: routes each inbound call by the conf's routes and
 /// bridges it to the route's trunk (VoxEngine's "easyProcess", made complete).
@@ -24,6 +25,9 @@ public final class ConfigRouter: Scenario {
     /// `media.recordings` and `media.record_format` (`record: true` routes).
     let recordings: String
     let recordFormat: RecordFileFormat
+    /// Per-trunk `max_calls` / `max_cps`.
+    private var caps: TrunkCaps
+    private let started = ContinuousClock.now
 
     /// Compiles the configuration's routes and header policies. `media` runs
     /// relay-mode routes; without it they are refused with 488.
@@ -38,6 +42,7 @@ public final class ConfigRouter: Scenario {
         watchdog = .init(stopAfter: configuration.media.rtpTimeout, hangupAfter: configuration.media.rtpHangupTimeout)
         table = try RouteTable(configuration.routes)
         trunks = configuration.trunks
+        caps = TrunkCaps(limits: configuration.trunks.mapValues { .init(maxCalls: $0.maxCalls, maxCPS: $0.maxCPS) })
         trunkFilters = try configuration.trunks.mapValues {
             (try HeaderFilter($0.headers), try HeaderFilter.fromTrunk($0.headers))
         }
@@ -97,6 +102,13 @@ public final class ConfigRouter: Scenario {
             return
         }
         let user = RouteTable.expand(bridge.user, user: alerting.destination, captures: route.captures)
+        if bridge.deny.contains(where: { (try? Regex($0).ignoresCase().firstMatch(in: user)) != nil }) {
+            inbound.logger.notice("route.destination-denied", metadata: ["route": "\(route.route.name)",
+                                                                        "reason": "destination_denied"])
+            inbound.refuse(code: 403, reason: "Destination Denied")
+            return
+        }
+        guard admitToTrunk(inbound, trunk: trunk.name) else { return }
         let uri = URIParts.withTransport(URIParts.replacingUser(in: trunk.uri, with: user), trunk.transport.rawValue)
         let filters = routeFilters[route.route.name] ?? trunkFilters[bridge.trunk]
         let filter = filters?.toTrunk
@@ -136,7 +148,8 @@ public final class ConfigRouter: Scenario {
                 let inbound = joined.a, outbound = joined.b
                 joined.directAfterAnswer = bridge.directAfterAnswer
                 if bridge.blindTransfer {
-                    BlindTransfer.enable([inbound, outbound], engine: engine, filter: filter, noAnswerTimeout: timeout)
+                    BlindTransfer.enable([inbound, outbound], engine: engine, filter: filter, noAnswerTimeout: timeout,
+                                        targets: bridge.transferTargets)
                 }
                 if bridge.handleTones { Self.handleTones(inbound, outbound) }
                 if let digits = bridge.digitsAfterAnswer { Self.sendDigitsAfterAnswer(digits, to: outbound) }
@@ -161,10 +174,32 @@ public final class ConfigRouter: Scenario {
                                          watchdog: watchdog, allowRelatch: allowRelatch, ice: ice)
         }
         if bridge.blindTransfer {
-            BlindTransfer.enable([inbound, outbound], engine: engine, filter: filter, noAnswerTimeout: options.noAnswerTimeout)
+            BlindTransfer.enable([inbound, outbound], engine: engine, filter: filter, noAnswerTimeout: options.noAnswerTimeout,
+                                targets: bridge.transferTargets)
         }
         if bridge.handleTones { Self.handleTones(inbound, outbound) }
         if let digits = bridge.digitsAfterAnswer { Self.sendDigitsAfterAnswer(digits, to: outbound) }
+    }
+
+    /// Takes a slot under the trunk's `max_calls` / `max_cps` for the inbound
+    /// call's lifetime, or refuses the call with 503 and returns false.
+    private func admitToTrunk(_ inbound: Call, trunk: String) -> Bool {
+        let elapsed = ContinuousClock.now - started
+        let now = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        if let refusal = caps.acquire(trunk, now: now) {
+            inbound.logger.notice("route.trunk-refused", metadata: ["trunk": "\(trunk)", "reason": "\(refusal.rawValue)"])
+            inbound.refuse(code: 503, reason: refusal == .trunkMaxCalls ? "Trunk Busy" : "Trunk Rate Exceeded")
+            return false
+        }
+        var released = false
+        let release: @SIPActor (CallEvent) -> Void = { [weak self] _ in
+            guard !released else { return }
+            released = true
+            self?.caps.release(trunk)
+        }
+        _ = inbound.addEventListener(.disconnected, release)
+        _ = inbound.addEventListener(.failed, release)
+        return true
     }
 
     /// The SRTP policies of a relayed bridge: the listener's on leg A, the trunk's on leg B.

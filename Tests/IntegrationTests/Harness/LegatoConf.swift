@@ -30,6 +30,8 @@ struct LegatoConf {
         var action: Action
         /// `blind_transfer: true` on a bridge route.
         var blindTransfer = false
+        /// `transfer_targets:` written with `blind_transfer` (default: any target).
+        var transferTargets = [".*"]
         /// `handle_tones: true` on a bridge route.
         var handleTones = false
         /// `digits_after_answer:` on a bridge route.
@@ -70,6 +72,16 @@ struct LegatoConf {
     var metrics: String? = nil
     /// `admin.control`; `LegatoProcess.start` sets a socket per test when nil.
     var controlSocket: String? = nil
+    /// Lines added to the first listener (e.g. `    allow_from: [...]`).
+    var listenerExtra: [String] = []
+    /// Lines under `signalling:` added as given (e.g. `  udp_buffer: 1048576`).
+    var signallingExtra: [String] = []
+    /// Top-level sections appended as given (e.g. a `security:` section).
+    var extraSections: [String] = []
+    /// Lines added to each named trunk (e.g. `"local": ["    sources: [127.0.0.3/32]"]`).
+    var trunkExtra: [String: [String]] = [:]
+    /// Lines added to each named route (e.g. `"to-local": ["    deny: [\"^900\"]"]`).
+    var routeExtra: [String: [String]] = [:]
 
     /// The conf of the brief: 127.0.0.1:`ports.legato` (UDP+TCP); `666` is
     /// rejected 403 "Forbidden Here"; numeric users are bridged to the trunk
@@ -93,12 +105,13 @@ struct LegatoConf {
             "    port: \(port)",
             "    transports: [\(transports.joined(separator: ", "))]",
         ] + (listenerSRTP.map { ["    srtp: \($0)"] } ?? [])
-            + (listenerCustomDataHeader.map { ["    custom_data_header: \($0)"] } ?? []) + extraListeners + [
+            + (listenerCustomDataHeader.map { ["    custom_data_header: \($0)"] } ?? []) + listenerExtra + extraListeners + [
             "signalling:",
             "  no_answer_timeout: \(Self.number(noAnswerTimeout))",
             "  shutdown_grace: \(Self.number(shutdownGrace))",
         ]
         if let overloadLagMilliseconds { lines.append("  overload_lag_ms: \(overloadLagMilliseconds)") }
+        lines += signallingExtra
         if let earlyMediaTimeout { lines.append("  early_media_timeout: \(Self.number(earlyMediaTimeout))") }
         if let sessionTimer { lines.append("  session_timer: \(sessionTimer)") }
         lines += [
@@ -111,7 +124,7 @@ struct LegatoConf {
                 "  \(trunk.name):",
                 "    uri: \(Self.quoted(trunk.uri))",
                 "    transport: \(trunk.transport)",
-            ] + (trunk.srtp.map { ["    srtp: \($0)"] } ?? [])
+            ] + (trunkExtra[trunk.name] ?? []) + (trunk.srtp.map { ["    srtp: \($0)"] } ?? [])
               + (trunk.customDataHeader.map { ["    custom_data_header: \($0)"] } ?? []) + [
                 "    headers:",
                 "      allow: [\(trunk.allow.map(Self.quoted).joined(separator: ", "))]",
@@ -132,10 +145,14 @@ struct LegatoConf {
                     lines.append("        \(name): \(Self.quoted(pattern))")
                 }
             }
+            lines += routeExtra[route.name] ?? []
             switch route.action {
             case let .bridge(trunk, user):
                 lines += ["    action: bridge", "    trunk: \(trunk)", "    user: \(Self.quoted(user))"]
-                if route.blindTransfer { lines.append("    blind_transfer: true") }
+                if route.blindTransfer {
+                    lines.append("    blind_transfer: true")
+                    lines.append("    transfer_targets: [\(route.transferTargets.map(Self.quoted).joined(separator: ", "))]")
+                }
                 if route.handleTones { lines.append("    handle_tones: true") }
                 if let digits = route.digitsAfterAnswer { lines.append("    digits_after_answer: \(Self.quoted(digits))") }
                 if route.directAfterAnswer { lines.append("    direct_after_answer: true") }
@@ -155,7 +172,7 @@ struct LegatoConf {
             if let metrics { lines.append("  metrics: \(Self.quoted(metrics))") }
             if let controlSocket { lines.append("  control: \(Self.quoted(controlSocket))") }
         }
-        return lines.joined(separator: "\n") + "\n"
+        return (lines + extraSections).joined(separator: "\n") + "\n"
     }
 
     private static func number(_ value: Double) -> String {

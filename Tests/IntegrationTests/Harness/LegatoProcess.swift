@@ -93,6 +93,14 @@ final class LegatoProcess: @unchecked Sendable {
         try await child.signal(SIGTERM)
     }
 
+    /// Stops the daemon (SIGSTOP) for `pause`, then lets it go on (SIGCONT): its
+    /// signalling loop then runs that late, as under a flood.
+    func freeze(for pause: Duration) async throws {
+        try await child.signal(SIGSTOP)
+        try await Task.sleep(for: pause)
+        try await child.signal(SIGCONT)
+    }
+
     /// `legato ctl media all direct|relay`: switches every bridge's media.
     func switchMedia(toDirect: Bool) async throws {
         let result = try await ctl("media", "all", toDirect ? "direct" : "relay")

@@ -38,6 +38,8 @@ struct SippOptions {
     var timeLimit: Duration = .seconds(45)
     /// Local address sipp binds and, for a caller, the address of Legato it sends to.
     var localIP = "127.0.0.1"
+    /// For a caller: the address of Legato, when sipp binds another one (`localIP` 127.0.0.2…).
+    var remoteIP: String? = nil
     /// More sipp arguments (e.g. `-rtp_echo`).
     var extraArguments: [String] = []
 
@@ -142,7 +144,8 @@ final class SippProcess: @unchecked Sendable {
         for (key, value) in options.keys.sorted(by: { $0.key < $1.key }) { arguments += ["-key", key, value] }
         arguments += options.extraArguments
         if let remote = options.remotePort {
-            let host = options.localIP.contains(":") ? "[\(options.localIP)]" : options.localIP
+            let target = options.remoteIP ?? options.localIP
+            let host = target.contains(":") ? "[\(target)]" : target
             arguments.append("\(host):\(remote)")
         }
         child = try ChildProcess(Paths.sipp, arguments, timeLimit: options.timeLimit + .seconds(10),

@@ -16,10 +16,12 @@ final class UDPSocket {
     let fd: Int32
     let port: Int
 
-    init(port: Int = 0) throws {
+    /// Bound to `address` (a 127.0.0.0/8 address: 127.0.0.2… are other sources), `port` or an ephemeral one.
+    init(port: Int = 0, address text: String = "127.0.0.1") throws {
         let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         guard fd >= 0 else { throw HarnessError("socket(): errno \(errno)") }
         var address = SocketAddress.loopback(port: port)
+        _ = inet_pton(AF_INET, text, &address.sin_addr)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))

@@ -1,0 +1,51 @@
+import Testing
+
+extension Integration {
+    /// Toll-fraud brakes: `trunks.NAME.max_calls` and `max_cps` (issue #10).
+    @Suite("Trunk caps")
+    struct TrunkCaps {
+        @Test("max_calls 2 / max_cps 2: of 4 calls within a second, held 1.5 s, exactly 2 reach the trunk and 2 get 503", arguments: ["max_calls", "max_cps"])
+        func capsAreExact(_ key: String) async throws {
+            let test = try TestContext("capsAreExact-\(key)")
+            var conf = test.conf()
+            conf.trunkExtra = ["local": ["    \(key): 2"]]
+            var uas = test.uas("uas-answer.xml")
+            uas.calls = 2
+            uas.timeLimit = .seconds(30)
+            var uac = test.uac("uac-basic.xml")
+            uac.calls = 4
+            uac.rate = 40
+            uac.limit = 4
+            // Held long enough that all four overlap (max_calls) and arrive within one second (max_cps).
+            uac.pauseMilliseconds = 1_500
+            uac.timeLimit = .seconds(30)
+            let (result, log) = try await withLegato(conf, artifacts: test.artifacts) { legato in
+                let result = try await test.call(uac: uac, uas: uas)
+                try await legato.expectNoCallsLeft()
+                return (result, legato.log)
+            }
+            #expect(result.uac.successfulCalls == 2, "\(result.uac.finalStatistics)")
+            #expect(result.uac.failedCalls == 2, "\(result.uac.finalStatistics)")
+            #expect(result.uas?.successfulCalls == 2, "\(result.uas?.finalStatistics ?? [:])")
+            let refusals = log.components(separatedBy: "route.trunk-refused").count - 1
+            #expect(refusals == 2, "\(log)")
+            #expect(log.contains(key == "max_calls" ? "reason=trunk_max_calls" : "reason=trunk_max_cps"), "\(log)")
+        }
+    
+        @Test("A route's deny pattern: 403 Destination Denied and nothing reaches the trunk")
+        func deniedDestination() async throws {
+            let test = try TestContext()
+            var conf = test.conf()
+            conf.routeExtra = ["to-local": ["    deny: [\"^900\", \"^00\"]"]]
+            let trunk = try UDPSocket(port: test.ports.uas)
+            let (result, reached, log) = try await withLegato(conf, artifacts: test.artifacts) { legato in
+                let result = try await SippProcess.run(test.refusedCaller(service: "9001234", expecting: 403),
+                                                       artifacts: test.artifacts)
+                return (result, trunk.receiveAll(for: .milliseconds(300)), legato.log)
+            }
+            expectSuccess(result)
+            #expect(reached.isEmpty, "\(reached.map(\.text))")
+            #expect(log.contains("reason=destination_denied"), "\(log)")
+        }
+    }
+}

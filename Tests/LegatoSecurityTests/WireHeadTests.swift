@@ -1,0 +1,52 @@
+import Testing
+@testable import LegatoSecurity
+
+@Suite("Wire head")
+struct WireHeadTests {
+    func head(_ text: String) -> WireHead { WireHead(Array(text.utf8)) }
+
+    @Test("Method, To tag and User-Agent of a request")
+    func request() {
+        let invite = head("INVITE sip:1@h SIP/2.0\r\nVia: SIP/2.0/UDP x\r\nTo: <sip:1@h>\r\nUser-Agent:  friendly-scanner \r\n\r\nv=0")
+        #expect(invite.method == "INVITE")
+        #expect(!invite.hasToTag)
+        #expect(invite.userAgent == "friendly-scanner")
+        #expect(invite.malformation == nil)
+        let bye = head("BYE sip:1@h SIP/2.0\r\nt: \"A;tag=no\" <sip:1@h;tag=uri>;tag=abc\r\n\r\n")
+        #expect(bye.hasToTag)
+        let uriParam = head("INVITE sip:1@h SIP/2.0\r\nTo: <sip:1@h;tag=uri>\r\n\r\n")
+        #expect(!uriParam.hasToTag, "a tag inside the URI is not the To tag")
+        #expect(head("SIP/2.0 200 OK\r\nTo: <sip:1@h>;tag=1\r\n\r\n").method == nil)
+    }
+
+    @Test("NUL, bare CR and bare LF in the header block are malformed")
+    func hygiene() {
+        #expect(head("INVITE sip:1@h SIP/2.0\r\nX-A: a\u{0}b\r\n\r\n").malformation != nil)
+        #expect(head("INVITE sip:1@h SIP/2.0\r\nX-A: a\rb\r\n\r\n").malformation != nil)
+        #expect(head("INVITE sip:1@h SIP/2.0\r\nX-A: a\nX-B: b\r\n\r\n").malformation != nil)
+        #expect(head("INVITE sip:1@h SIP/2.0\r\n\r\nbody\u{0}with\nnul").malformation == nil, "bodies may hold anything")
+        let big = "INVITE sip:1@h SIP/2.0\r\n" + String(repeating: "X-Pad: 0123456789\r\n", count: 1_000) + "\r\n"
+        #expect(head(big).malformation == "header block too large")
+    }
+
+    @Test("Seeded mutations of real requests never crash the reader")
+    func fuzz() {
+        var rng = SeededGenerator(seed: 0x11EAD)
+        let seed = Array("INVITE sip:100@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.2;branch=z9hG4bK1\r\nTo: <sip:100@h>;tag=x\r\nUser-Agent: sipvicious\r\nContent-Length: 0\r\n\r\n".utf8)
+        let bytes: [UInt8] = [0, 9, 10, 13, 32, 58, 59, 60, 62, 0xff, 0xc3, 65]
+        for _ in 0..<20_000 {
+            var data = seed
+            for _ in 0..<Int.random(in: 1...8, using: &rng) {
+                let at = Int.random(in: 0..<data.count, using: &rng)
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0: data[at] = bytes.randomElement(using: &rng)!
+                case 1: data.remove(at: at)
+                default: data.insert(bytes.randomElement(using: &rng)!, at: at)
+                }
+                if data.isEmpty { data = [0] }
+            }
+            let parsed = WireHead(data)
+            if parsed.malformation == nil, let method = parsed.method { #expect(!method.isEmpty) }
+        }
+    }
+}
