@@ -18,7 +18,7 @@ final class AdmissionGate {
     private var authenticator: DigestAuthenticator
     /// Sources that are not trunks must authenticate: true when the conf has
     /// `users` or identifies any trunk by `sources`.
-    private let authRequired: Bool
+    private var authRequired: Bool
     private let logger: Logger
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
@@ -56,6 +56,16 @@ final class AdmissionGate {
             scanners: security.scannerUserAgents.isEmpty ? nil : try ScannerMatcher(patterns: security.scannerUserAgents),
             scannerAction: security.scannerAction, perSourceCPS: security.perSourceCPS,
             blockSeconds: security.blockSeconds)
+    }
+
+    /// A reload: the new conf's security policy, trunk sources and users take
+    /// over for what arrives next (the rate limiter's table and outstanding
+    /// nonces start afresh; a client holding an old nonce is challenged again).
+    /// Listener ACLs change only with the listeners, which need a restart.
+    func apply(_ configuration: LegatoConfiguration) throws {
+        chain = AdmissionChain(policy: try Self.policy(configuration))
+        authenticator = DigestAuthenticator(realm: configuration.security.realm, users: configuration.users)
+        authRequired = !configuration.users.isEmpty || configuration.trunks.values.contains { !$0.sources.isEmpty }
     }
 
     /// Installs the gate on the wire.

@@ -110,7 +110,9 @@ extension Daemon {
                 applied.media.portRange = configuration.media.portRange
                 applied.media.address = configuration.media.address
                 applied.media.workers = configuration.media.workers
-                engine.scenario = try make(LegatoServer.Context(configuration: applied, media: media, logger: logger))
+                let scenario = try make(LegatoServer.Context(configuration: applied, media: media, logger: logger))
+                try admission?.apply(applied)
+                engine.scenario = scenario
                 engine.maxCalls = applied.signalling.maxCalls
                 engine.earlyMediaTimeout = applied.signalling.earlyMediaTimeout
                 engine.sessionTimerPolicy = SessionTimer.Policy(interval: applied.signalling.sessionTimer,
