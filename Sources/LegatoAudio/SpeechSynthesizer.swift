@@ -11,6 +11,7 @@ public struct SpeechOptions: Sendable, Equatable {
     /// Volume in percent (0–200, 100 normal).
     public var volume: Int
 
+    /// Options for `voice`, speaking `rate` and `volume`.
     public init(voice: String = "en", rate: Int = 160, volume: Int = 100) {
         self.voice = voice
         self.rate = rate

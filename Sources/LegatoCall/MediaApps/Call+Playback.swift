@@ -28,7 +28,7 @@ extension Call {
     /// Text over 1,500 characters finishes with an error.
     @discardableResult
     public func say(_ text: String, options: SayOptions = SayOptions()) -> UInt64 {
-        let speech = SpeechOptions(voice: options.voice, rate: options.rate, volume: options.volume)
+        let speech = options
         do {
             try SpeechSynthesizer.validate(text)
         } catch {

@@ -11,21 +11,9 @@ public struct PlaybackOptions: Sendable, Equatable {
     public init(loop: Bool = false) { self.loop = loop }
 }
 
-/// `say` options: espeak-ng voice or language, speaking rate, volume.
-public struct SayOptions: Sendable, Equatable {
-    /// espeak-ng voice or language (`en`, `en-us`, `de`, `fr`, `ru`…).
-    public var voice: String
-    /// Words per minute (80–450).
-    public var rate: Int
-    /// Percent (0–200).
-    public var volume: Int
-
-    public init(voice: String = "en", rate: Int = 160, volume: Int = 100) {
-        self.voice = voice
-        self.rate = rate
-        self.volume = volume
-    }
-}
+/// `say` options: espeak-ng voice or language, speaking rate (words per
+/// minute, 80–450), volume (percent, 0–200) — the synthesizer's own options.
+public typealias SayOptions = SpeechOptions
 
 /// `record()` parameters.
 public struct RecordParameters: Sendable, Equatable {
