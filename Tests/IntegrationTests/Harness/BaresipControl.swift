@@ -26,20 +26,29 @@ final class BaresipControl {
     /// Every message received so far, in order.
     private(set) var messages: [Message] = []
 
-    /// Connects to 127.0.0.1:`port`.
+    /// Connects to 127.0.0.1:`port`. baresip binds its ctrl_tcp socket a moment
+    /// before it listens, so a refused connection is retried for up to 5 s.
     init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw HarnessError("socket(): errno \(errno)") }
         var address = SocketAddress.loopback(port: port)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        let deadline = ContinuousClock.now + .seconds(5)
+        while true {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { throw HarnessError("socket(): errno \(errno)") }
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
-        }
-        guard connected == 0 else {
+            if connected == 0 {
+                self.fd = fd
+                return
+            }
             let error = errno
             close(fd)
-            throw HarnessError("connect(127.0.0.1:\(port)) to baresip ctrl_tcp: errno \(error)")
+            guard error == ECONNREFUSED, ContinuousClock.now < deadline else {
+                throw HarnessError("connect(127.0.0.1:\(port)) to baresip ctrl_tcp: errno \(error)")
+            }
+            usleep(50_000)
         }
     }
 
