@@ -25,6 +25,13 @@ public struct RelayStreamStats: Sendable, Equatable {
     public var droppedSRTPOther: UInt64 = 0
     /// When the last packet was received from this leg (monotonic clock, measured once per wakeup).
     public var lastPacketAt: ContinuousClock.Instant?
+    /// RTP only: packets the leg's remote sent that never arrived, by RFC 3550
+    /// A.3 (expected from the extended highest sequence number minus received;
+    /// never negative). Zero until two packets were seen.
+    public var packetsLost: UInt64 = 0
+    /// RTP only: the RFC 3550 A.8 interarrival jitter estimate of what the
+    /// leg's remote sent, in milliseconds; nil until two packets were seen.
+    public var jitterMilliseconds: Double?
 
     /// All counters zero, no packet yet.
     public init() {}
