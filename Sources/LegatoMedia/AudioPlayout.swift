@@ -40,6 +40,8 @@ final class AudioPlayout: MediaProcessor {
 
     let id: UInt64
     private unowned(unsafe) let leg: RelayLegCore
+    /// The worker's loop: counts late frames for the whole worker too.
+    private unowned(unsafe) let loop: WorkerLoop
     private let source: any AudioSource
     private let encoder: AudioEncoder
     private let payloadType: UInt8
@@ -64,10 +66,11 @@ final class AudioPlayout: MediaProcessor {
     private var resync = false
     private var offset: UInt16 = 0
 
-    init(id: UInt64, leg: RelayLegCore, base: OpaquePointer, source: any AudioSource, codec: AudioCodec,
+    init(id: UInt64, leg: RelayLegCore, loop: WorkerLoop, source: any AudioSource, codec: AudioCodec,
          payloadType: UInt8, onEnd: @escaping (UInt64, Bool) -> Void) throws(MediaError) {
         self.id = id
         self.leg = leg
+        self.loop = loop
         self.source = source
         self.encoder = AudioEncoder(codec)
         self.payloadType = payloadType
@@ -75,7 +78,7 @@ final class AudioPlayout: MediaProcessor {
         frame = .allocate(capacity: codec.samplesPerFrame)
         frame.initialize(repeating: 0)
         let arg = Unmanaged.passUnretained(self).toOpaque()
-        guard let ev = event_new(base, -1, 0, { _, _, arg in
+        guard let ev = event_new(loop.base, -1, 0, { _, _, arg in
             guard let arg else { return }
             Unmanaged<AudioPlayout>.fromOpaque(arg).takeUnretainedValue().tick()
         }, arg) else {
@@ -145,7 +148,10 @@ final class AudioPlayout: MediaProcessor {
         let now = ContinuousClock.now
         var sent = 0
         while playing, due <= now {
-            if now - due > Self.frameInterval { lateTicks += 1 }
+            if now - due > Self.frameInterval {
+                lateTicks += 1
+                loop.lateTicks &+= 1
+            }
             // Far behind (the worker stalled): skip ahead instead of bursting.
             if sent >= 3 {
                 due = now
@@ -172,7 +178,8 @@ final class AudioPlayout: MediaProcessor {
             if let at = position.at {
                 ssrc = position.ssrc
                 sequence = position.sequence &+ 1
-                timestamp = position.timestamp &+ RTPSendPosition.samples(instant - at)
+                // `samples` counts at 8 kHz: scale to the codec's RTP clock (Opus: 48 kHz).
+                timestamp = position.timestamp &+ RTPSendPosition.samples(instant - at) &* UInt32(encoder.codec.clockRate / 8000)
             } else {
                 ssrc = UInt32.random(in: .min ... .max)
                 sequence = UInt16.random(in: .min ... .max)

@@ -20,7 +20,7 @@ final class DecodedAudioTap: MediaOutput {
         self.session = session
         self.leg = leg
         self.events = events
-        for (pt, codec) in codecs { decoders[pt] = AudioDecoder(codec) }
+        for (pt, codec) in codecs { decoders[pt] = AudioDecoder(codec, outputRate: 8000) }
     }
 
     deinit {
@@ -34,11 +34,7 @@ final class DecodedAudioTap: MediaOutput {
         guard packet.stream == .rtp else { return }
         let p = UnsafeRawBufferPointer(packet.bytes)
         guard let range = RTPHeader.payloadRange(p), let decoder = decoders[RTPHeader.payloadType(p)] else { return }
-        var count = decoder.decode(UnsafeRawBufferPointer(rebasing: p[range]), into: scratch)
-        if decoder.codec.sampleRate == 16000 {
-            for i in 0..<(count / 2) { scratch[i] = Int16((Int(scratch[2 * i]) + Int(scratch[2 * i + 1])) / 2) }
-            count /= 2
-        }
+        let count = decoder.decode(UnsafeRawBufferPointer(rebasing: p[range]), into: scratch)
         var index = 0
         while index < count {
             let n = min(160 - filled, count - index)

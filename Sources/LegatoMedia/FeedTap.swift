@@ -10,7 +10,7 @@ final class FeedTap: MediaOutput {
     private(set) var feeds: [AudioFeed] = []
 
     init(codecs: [UInt8: AudioCodec]) {
-        for (pt, codec) in codecs { decoders[pt] = AudioDecoder(codec) }
+        for (pt, codec) in codecs { decoders[pt] = AudioDecoder(codec, outputRate: 8000) }
     }
 
     deinit { scratch.deallocate() }
@@ -25,11 +25,7 @@ final class FeedTap: MediaOutput {
         guard packet.stream == .rtp, !feeds.isEmpty else { return }
         let p = UnsafeRawBufferPointer(packet.bytes)
         guard let range = RTPHeader.payloadRange(p), let decoder = decoders[RTPHeader.payloadType(p)] else { return }
-        var count = decoder.decode(UnsafeRawBufferPointer(rebasing: p[range]), into: scratch)
-        if decoder.codec.sampleRate == 16000 {
-            for i in 0..<(count / 2) { scratch[i] = Int16((Int(scratch[2 * i]) + Int(scratch[2 * i + 1])) / 2) }
-            count /= 2
-        }
+        let count = decoder.decode(UnsafeRawBufferPointer(rebasing: p[range]), into: scratch)
         let samples = UnsafeBufferPointer(rebasing: scratch[0..<count])
         for feed in feeds { feed.push(samples) }
     }

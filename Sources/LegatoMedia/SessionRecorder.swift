@@ -90,7 +90,7 @@ final class RecorderTap: MediaOutput {
     init(channel: Int, mixer: RecordingMixer, codecs: [UInt8: AudioCodec]) {
         self.channel = channel
         self.mixer = mixer
-        for (pt, codec) in codecs { decoders[pt] = AudioDecoder(codec) }
+        for (pt, codec) in codecs { decoders[pt] = AudioDecoder(codec, outputRate: 8000) }
     }
 
     deinit { scratch.deallocate() }
@@ -100,12 +100,7 @@ final class RecorderTap: MediaOutput {
         let p = UnsafeRawBufferPointer(packet.bytes)
         guard let range = RTPHeader.payloadRange(p), let decoder = decoders[RTPHeader.payloadType(p)] else { return }
         let payload = UnsafeRawBufferPointer(rebasing: p[range])
-        var count = decoder.decode(payload, into: scratch)
-        if decoder.codec.sampleRate == 16000 {
-            // 16 → 8 kHz: average pairs (G.722's upper band is above 4 kHz anyway).
-            for i in 0..<(count / 2) { scratch[i] = Int16((Int(scratch[2 * i]) + Int(scratch[2 * i + 1])) / 2) }
-            count /= 2
-        }
+        let count = decoder.decode(payload, into: scratch)
         mixer.push(channel, UnsafeBufferPointer(rebasing: scratch[0..<count]))
     }
 }

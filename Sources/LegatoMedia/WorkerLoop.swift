@@ -12,6 +12,8 @@ final class WorkerLoop: @unchecked Sendable {
     private(set) var sessions: [MediaSessionID: RelaySessionCore] = [:]
     /// Counters of released sessions (totals for metrics, last stats for CDRs).
     private(set) var retired = RetiredSessionStats()
+    /// Playback frames sent more than a frame late on this loop (`MediaTotals.lateTicks`).
+    var lateTicks: UInt64 = 0
 
     init(ports: MediaPortPool, events: @escaping @Sendable (MediaEvent) -> Void) throws(MediaError) {
         guard let base = event_base_new() else { throw .eventLoop("event_base_new") }
@@ -55,7 +57,9 @@ final class WorkerLoop: @unchecked Sendable {
 
     /// Released sessions' counters plus the live ones'.
     func totals() -> MediaTotals {
-        sessions.values.reduce(retired.totals) { $0 + MediaTotals($1.stats()) }
+        var totals = sessions.values.reduce(retired.totals) { $0 + MediaTotals($1.stats()) }
+        totals.lateTicks = lateTicks
+        return totals
     }
 
     func releaseAll() {

@@ -140,3 +140,64 @@ extension MediaSocketTests {
         }
     }
 }
+
+extension MediaSocketTests {
+    /// Playback to an Opus leg and the worker's late-tick counter (ports 42300–42499).
+    @Suite struct OpusPlayoutTests {
+        let fixtures = RelaySessionTests()
+
+        @Test func aClipPlayedToAnOpusLegIsEncodedAt48kHzAndDecodesToTheSameTone() async throws {
+            let f = try await fixtures.fixture(range: 42300...42399)
+            defer { f.pool.shutdown() }
+            // 0.4 s of 1000 Hz at 48 kHz (the cache resamples files to the leg's rate).
+            let tone = (0..<19200).map { Int16(8000 * sin(2 * Double.pi * 1000 * Double($0) / 48000)) }
+            try await f.session.startPlayback(.b, playback: 5, source: .clip(AudioClip(sampleRate: 48000, samples: tone), loop: false),
+                                              codec: .opus, payloadType: 111)
+            var headers: [(marker: Bool, pt: UInt8, seq: UInt16, ts: UInt32, ssrc: UInt32)] = []
+            let decoder = AudioDecoder(.opus, outputRate: 48000)
+            var decoded: [Int16] = []
+            var output = [Int16](repeating: 0, count: 5760)
+            for _ in 0..<20 {
+                let packet = try f.bRTP.receive().bytes
+                headers.append(AudioPlayoutTests.header(packet))
+                #expect(packet.count > 12 && packet.count < 12 + 320)
+                let count = Array(packet[12...]).withUnsafeBytes { payload in
+                    output.withUnsafeMutableBufferPointer { decoder.decode(payload, into: $0) }
+                }
+                #expect(count == 960)
+                decoded += output[0..<count]
+            }
+            #expect(headers.allSatisfy { $0.pt == 111 })
+            #expect(zip(headers, headers.dropFirst()).allSatisfy { $1.ts &- $0.ts == 960 && $1.seq &- $0.seq == 1 })
+            let settled = Array(decoded[4800...])
+            func power(_ frequency: Double) -> Double {
+                let k = 2 * cos(2 * Double.pi * frequency / 48000)
+                var s1 = 0.0, s2 = 0.0
+                for sample in settled {
+                    let s0 = Double(sample) + k * s1 - s2
+                    s2 = s1
+                    s1 = s0
+                }
+                return s1 * s1 + s2 * s2 - k * s1 * s2
+            }
+            #expect(power(1000) > 100 * power(440) && power(1000) > 100 * power(2500))
+            #expect(try await waitUntil { AudioPlayoutTests.finished(f.events).contains { $0 == (5, false) } })
+        }
+
+        @Test func aStalledWorkerCountsLatePlaybackFramesInItsTotals() async throws {
+            let f = try await fixtures.fixture(range: 42400...42499)
+            defer { f.pool.shutdown() }
+            let plan = try #require(ProgressTones.plan(.ringback, country: "US"))
+            try await f.session.startPlayback(.b, playback: 2, source: .tone(plan), codec: .pcmu, payloadType: 0)
+            _ = try f.bRTP.receive()
+            // The worker busy for 200 ms: the frames due meanwhile go out late.
+            _ = try await f.session.worker.perform { _ in usleep(200_000) }
+            try await Task.sleep(for: .milliseconds(60))
+            let timing = try await f.session.playbackTiming(.b)
+            let totals = await f.pool.totals()
+            #expect(timing.late > 0)
+            #expect(totals.lateTicks >= UInt64(timing.late), "worker \(totals.lateTicks), playout \(timing.late)")
+            try await f.session.stopPlayback(.b)
+        }
+    }
+}
