@@ -44,7 +44,7 @@ extension Integration {
             }
         }
 
-        @Test("handle_tones, caller without telephone-event: 1 5 9 # in its PCMU audio reported in order as in-band ToneReceived; the audio reaches the callee")
+        @Test("handle_tones, caller without telephone-event: 1 5 9 # in its PCMU audio reported in order as in-band ToneReceived, on each leg that carries them; the audio passes unchanged")
         func inBandDigits() async throws {
             let test = try TestContext()
             var conf = test.relayConf()
@@ -84,11 +84,17 @@ extension Integration {
                 try await legato.expectNoCallsLeft()
                 return (echoed, legato.log)
             }
-            let tones = log.split(whereSeparator: \.isNewline).filter { $0.contains("call.tone") }
-            let digits = tones.compactMap { line in
-                line.range(of: "dtmf.tone=").map { String(line[$0.upperBound...].prefix(1)) }
+            let lines = log.split(whereSeparator: \.isNewline)
+            let tones = lines.filter { $0.contains("call.tone") }
+            func value(_ key: String, in line: Substring) -> String? {
+                line.range(of: key + "=").map { String(line[$0.upperBound...].prefix { $0 != " " }) }
             }
-            #expect(digits == ["1", "5", "9", "#"], "reported: \(tones); log \(test.artifacts.path("legato.log"))")
+            let inbound = try #require(lines.first { $0.contains("call.inbound") }.flatMap { value("call.id", in: $0) })
+            let callerDigits = tones.filter { value("call.id", in: $0) == inbound }.compactMap { value("dtmf.tone", in: $0) }
+            let calleeDigits = tones.filter { value("call.id", in: $0) != inbound }.compactMap { value("dtmf.tone", in: $0) }
+            #expect(callerDigits == ["1", "5", "9", "#"], "reported: \(tones); log \(test.artifacts.path("legato.log"))")
+            // The callee (PCMU only as well) echoes the audio: its leg hears the same digits, once each.
+            #expect(calleeDigits == ["1", "5", "9", "#"], "reported: \(tones)")
             #expect(tones.allSatisfy { $0.contains("dtmf.type=in-band") }, "\(tones)")
             // The tones stay in the audio: the callee echoed the packets, payload unchanged.
             let payloads = Set(sent.map { Array($0[12...]) })
