@@ -84,23 +84,16 @@ final class SessionRecorder {
 final class RecorderTap: MediaOutput {
     let channel: Int
     private let mixer: RecordingMixer
-    private var decoders: [UInt8: AudioDecoder] = [:]
-    private let scratch = UnsafeMutableBufferPointer<Int16>.allocate(capacity: 2048)
+    private let decoder: ReceivedAudioDecoder
 
     init(channel: Int, mixer: RecordingMixer, codecs: [UInt8: AudioCodec]) {
         self.channel = channel
         self.mixer = mixer
-        for (pt, codec) in codecs { decoders[pt] = AudioDecoder(codec, outputRate: 8000) }
+        decoder = ReceivedAudioDecoder(codecs: codecs)
     }
 
-    deinit { scratch.deallocate() }
-
     func receive(_ packet: MediaPacket) {
-        guard packet.stream == .rtp else { return }
-        let p = UnsafeRawBufferPointer(packet.bytes)
-        guard let range = RTPHeader.payloadRange(p), let decoder = decoders[RTPHeader.payloadType(p)] else { return }
-        let payload = UnsafeRawBufferPointer(rebasing: p[range])
-        let count = decoder.decode(payload, into: scratch)
-        mixer.push(channel, UnsafeBufferPointer(rebasing: scratch[0..<count]))
+        guard let samples = decoder.decode(packet) else { return }
+        mixer.push(channel, samples)
     }
 }

@@ -56,6 +56,9 @@ func withLibraryServer<T>(_ conf: LegatoConf, artifacts: Artifacts, scenario: An
     logger.logLevel = .warning
     let server = await LegatoServer(configuration: configuration, logger: logger, scenario: scenario)
     let running = Task { @SIPActor in try await server.run() }
+    // The server's signal watcher sets SIGTERM, SIGINT, SIGUSR1 and SIGHUP to
+    // SIG_IGN in this process: give them back their default actions afterwards.
+    defer { for signo in [SIGTERM, SIGINT, SIGUSR1, SIGHUP] { signal(signo, SIG_DFL) } }
     let listening = await waitUntil(timeout: .seconds(15)) { Ports.isBound(conf.port, udp: true) }
     do {
         try #require(listening, "the library server did not listen on UDP \(conf.port)")
