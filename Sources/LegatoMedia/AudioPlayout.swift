@@ -36,7 +36,7 @@ final class AudioPlayout: MediaProcessor {
     }
 
     /// Live timers (tests check that closing sessions frees them).
-    static let openTimers = Atomic<Int>(0)
+    static let openTimers = WorkerTimer.Count()
 
     let id: UInt64
     private unowned(unsafe) let leg: RelayLegCore
@@ -46,7 +46,7 @@ final class AudioPlayout: MediaProcessor {
     private let encoder: AudioEncoder
     private let payloadType: UInt8
     private let onEnd: (UInt64, Bool) -> Void
-    private var timer: OpaquePointer?
+    private var timer: WorkerTimer?
     private let frame: UnsafeMutableBufferPointer<Int16>
     /// Header + 160 payload bytes + room for an SRTP trailer.
     private let packet = UnsafeMutableRawBufferPointer.allocate(byteCount: 512, alignment: 16)
@@ -77,17 +77,13 @@ final class AudioPlayout: MediaProcessor {
         self.onEnd = onEnd
         frame = .allocate(capacity: codec.samplesPerFrame)
         frame.initialize(repeating: 0)
-        let arg = Unmanaged.passUnretained(self).toOpaque()
-        guard let ev = event_new(loop.base, -1, 0, { _, _, arg in
-            guard let arg else { return }
-            Unmanaged<AudioPlayout>.fromOpaque(arg).takeUnretainedValue().tick()
-        }, arg) else {
+        do {
+            timer = try WorkerTimer(base: loop.base, count: Self.openTimers) { [unowned(unsafe) self] in self.tick() }
+        } catch {
             frame.deallocate()
             packet.deallocate()
-            throw .eventLoop("event_new")
+            throw error
         }
-        timer = ev
-        Self.openTimers.add(1, ordering: .relaxed)
     }
 
     deinit {
@@ -117,10 +113,8 @@ final class AudioPlayout: MediaProcessor {
     }
 
     private func freeTimer() {
-        guard let ev = timer else { return }
-        event_free(ev)
+        timer?.cancel()
         timer = nil
-        Self.openTimers.subtract(1, ordering: .relaxed)
     }
 
     // MARK: Relayed packets (output processor)
@@ -164,10 +158,8 @@ final class AudioPlayout: MediaProcessor {
             due += Self.frameInterval
             sent += 1
         }
-        guard playing, let timer else { return }
-        let (seconds, attoseconds) = (due - now).components
-        var tv = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
-        event_add(timer, &tv)
+        guard playing else { return }
+        timer?.arm(after: due - now)
     }
 
     private func send(at instant: ContinuousClock.Instant) {
