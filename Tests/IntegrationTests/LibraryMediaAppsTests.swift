@@ -91,7 +91,7 @@ extension Integration {
             }
         }
 
-        @Test("sendMediaTo carries one caller's 440 Hz to another anchored call; stopMediaTo stops it; MicStatusChange follows speech, silence, speech, silence")
+        @Test("sendMediaTo carries a PCMU caller's 440 Hz to another anchored call, transcoded to its Opus; stopMediaTo stops it; MicStatusChange follows speech, silence, speech, silence")
         func sendMediaAndVoiceActivity() async throws {
             let test = try TestContext()
             let conf = test.relayConf()
@@ -106,8 +106,10 @@ extension Integration {
 
             try await withLibraryServer(conf, artifacts: test.artifacts, scenario: scenario) {
                 // 1. sendMediaTo / stopMediaTo.
-                try await withBaresip(.third(test.ports, tone: listenerTone, user: "listener", name: "listener"),
-                                      artifacts: test.artifacts) { listener in
+                // The listener speaks Opus, the sender PCMU: the fed audio is transcoded.
+                var listenerOptions = Baresip.Options.third(test.ports, tone: listenerTone, user: "listener", name: "listener")
+                listenerOptions.audioCodecs = "opus/48000/2"
+                try await withBaresip(listenerOptions, artifacts: test.artifacts) { listener in
                     try await withBaresip(.caller(test.ports, tone: senderTone), artifacts: test.artifacts) { sender in
                         try await listener.dial("sip:listener@127.0.0.1:\(conf.port)")
                         try await sender.dial("sip:sender@127.0.0.1:\(conf.port)")
@@ -115,6 +117,8 @@ extension Integration {
                             try #require(await side.waitForEvent("CALL_ESTABLISHED", timeout: .seconds(15)),
                                          "\(side.options.name): not answered; log \(side.logPath)")
                         }
+                        let answer = listener.log.components(separatedBy: "SIP/2.0 200 OK").dropFirst().first ?? ""
+                        #expect(answer.contains("opus/48000"), "the listener's call is not Opus; log \(listener.logPath)")
                         try await Task.sleep(for: .seconds(1))
                         let before = listener.recordedSeconds()
                         #expect(await scenario.sendMedia(from: "sender", to: "listener"))

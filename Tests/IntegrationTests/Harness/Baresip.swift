@@ -189,11 +189,23 @@ final class Baresip {
         return files.filter { $0.hasSuffix(suffix) }.sorted().last.map { recordingDirectory.appendingPathComponent($0).path }
     }
 
-    /// Seconds of 8 kHz 16-bit mono audio in that recording so far (from the file size).
+    /// Seconds of audio in that recording so far: from the file size and the
+    /// canonical 44-byte header's rate and channels (8 kHz mono for G.711,
+    /// 48 kHz for Opus), 16-bit samples.
     func recordedSeconds(heard: Bool = true) -> Double {
         guard let path = recordingPath(heard: heard),
               let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else { return 0 }
-        return Double(max(0, size - 44)) / 16_000
+        var bytesPerSecond = 16_000
+        if let handle = FileHandle(forReadingAtPath: path) {
+            let header = [UInt8]((try? handle.read(upToCount: 44)) ?? Data())
+            try? handle.close()
+            if header.count == 44 {
+                let channels = Int(header[22]) | Int(header[23]) << 8
+                let rate = Int(header[24]) | Int(header[25]) << 8 | Int(header[26]) << 16 | Int(header[27]) << 24
+                if channels > 0, rate > 0 { bytesPerSecond = rate * channels * 2 }
+            }
+        }
+        return Double(max(0, size - 44)) / Double(bytesPerSecond)
     }
 
     /// The recording, read and decoded.
