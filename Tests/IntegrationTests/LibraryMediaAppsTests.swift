@@ -41,6 +41,8 @@ final class AnsweringScenario: Scenario {
     }
 
     func vad(_ user: String) -> Bool { calls[user]?.vad() ?? false }
+    /// The dialled users whose call has not ended.
+    func liveCalls() -> [String] { calls.filter { $0.value.state != .terminated }.map(\.key).sorted() }
     func micChangesSince(_ start: ContinuousClock.Instant) -> [(active: Bool, seconds: Double)] {
         micChanges.map { ($0.active, Double(($0.at - start).components.attoseconds) / 1e18 + Double(($0.at - start).components.seconds)) }
     }
@@ -166,6 +168,10 @@ extension Integration {
                     try await talker.control.command("hangup")
                     #expect(await talker.waitForEvent("CALL_CLOSED", timeout: .seconds(5)))
                 }
+                // Every call ended by its BYE before the server stops.
+                _ = await waitUntilAsync(timeout: .seconds(5)) { await scenario.liveCalls().isEmpty }
+                let left = await scenario.liveCalls()
+                #expect(left.isEmpty, "calls left: \(left)")
             }
         }
     }
