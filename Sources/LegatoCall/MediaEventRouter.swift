@@ -15,6 +15,25 @@ public final class MediaEventRouter {
 
     private var sessions: [MediaSessionID: Entry] = [:]
 
+    private struct WatchdogEntry {
+        weak var watchdog: MediaWatchdog?
+    }
+
+    /// The RTP watchdog of each watched session (weak: the media owning it ends it).
+    private var watchdogs: [MediaSessionID: WatchdogEntry] = [:]
+
+    /// `watchdog` gets `session`'s watchdog verdicts.
+    func register(watchdog: MediaWatchdog, for session: MediaSessionID) {
+        watchdogs[session] = WatchdogEntry(watchdog: watchdog)
+    }
+
+    /// Forgets `watchdog` (a newer one for the same session stays).
+    func unregister(watchdog: MediaWatchdog, for session: MediaSessionID) {
+        if watchdogs[session]?.watchdog === watchdog || watchdogs[session]?.watchdog == nil {
+            watchdogs[session] = nil
+        }
+    }
+
     /// The closure to give `MediaWorkerPool`: hops each event onto the signalling thread.
     public nonisolated static func eventHandler() -> @Sendable (MediaEvent) -> Void {
         { event in Task { @SIPActor in MediaEventRouter.shared.deliver(event) } }
@@ -46,6 +65,8 @@ public final class MediaEventRouter {
         case .voiceActivity(let session, let leg, let active):
             guard let entry = sessions[session], let call = leg == .a ? entry.a : entry.b else { return }
             call.micStatusChanged(active: active)
+        case .watchdog(let session, let leg, let verdict):
+            watchdogs[session]?.watchdog?.deliver(leg, verdict)
         case .latched:
             break
         }

@@ -62,6 +62,9 @@ final class AudioPlayout: MediaProcessor {
 
     // Relayed packets to the leg, after the playout.
     private var playing = true
+    /// Until the first frame: relayed packets still flow (and are recorded)
+    /// so that the playout continues their stream.
+    private var awaitingPosition = false
     private var rewriting = false
     private var resync = false
     private var offset: UInt16 = 0
@@ -97,7 +100,9 @@ final class AudioPlayout: MediaProcessor {
 
     /// Starts the schedule with the first frame now.
     func start() {
-        due = .now
+        let warmUp = leg.startTrackingSentRTP()
+        awaitingPosition = warmUp > .zero
+        due = .now + warmUp
         tick()
     }
 
@@ -121,7 +126,7 @@ final class AudioPlayout: MediaProcessor {
 
     func process(_ packet: inout MediaPacket) -> MediaVerdict {
         guard packet.stream == .rtp else { return .forward }
-        if playing { return .drop }
+        if playing { return awaitingPosition ? .forward : .drop }
         guard rewriting else { return .forward }
         let p = packet.bytes
         guard RTPHeader.isRTP(UnsafeRawBufferPointer(p)), RTPHeader.ssrc(UnsafeRawBufferPointer(p)) == ssrc else { return .forward }
@@ -166,6 +171,7 @@ final class AudioPlayout: MediaProcessor {
         let marker = !started
         if !started {
             started = true
+            awaitingPosition = false
             let position = leg.sentRTP
             if let at = position.at {
                 ssrc = position.ssrc

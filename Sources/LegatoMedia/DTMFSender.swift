@@ -86,11 +86,12 @@ final class DTMFSender: MediaProcessor {
     func send(_ digits: DTMFDigits, payloadType: UInt8) {
         guard timer != nil else { return }
         let idle = !isSending
+        let warmUp = leg.startTrackingSentRTP()
         if idle {
             steps.removeAll(keepingCapacity: true)
             next = 0
             sent = 0
-            stepStart = .now
+            stepStart = .now + warmUp
         }
         for element in digits.elements { steps.append(Step(element: element, payloadType: payloadType)) }
         if idle { tick() }

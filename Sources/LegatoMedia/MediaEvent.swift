@@ -18,4 +18,8 @@ public enum MediaEvent: Sendable, Equatable {
     case inBandTone(session: MediaSessionID, leg: RelayLeg, digit: DTMFDigit)
     /// `leg`'s remote started (`active`) or stopped talking (`RelaySession.setVoiceActivityDetection`).
     case voiceActivity(session: MediaSessionID, leg: RelayLeg, active: Bool)
+    /// The RTP watchdog of a watched leg (`RelaySession.startWatchdog`)
+    /// changed its verdict: media stopped, resumed, or stayed away past the
+    /// hang-up time (then the session is no longer watched). Sent only on change.
+    case watchdog(session: MediaSessionID, leg: RelayLeg, verdict: RTPWatchdog.Verdict)
 }

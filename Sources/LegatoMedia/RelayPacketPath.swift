@@ -23,6 +23,9 @@ extension RelaySessionCore {
         let demux = from.rtcpMux && arrival == .rtp
         let processIn = !from.input.isEmpty
         let processOut = !to.output.isEmpty
+        // RFC 3550 A.8 needs arrival times in the stream's clock: one
+        // conversion per wakeup (every packet of a batch shares it).
+        let arrivalUnits = arrival == .rtp ? loop.clockUnits(now, rate: from.clockRate) : 0
 
         for i in 0..<count {
             let received = batch.length(i)
@@ -62,6 +65,13 @@ extension RelaySessionCore {
                 from.sawFirstPacket = true
                 loop.events(.firstPacket(session: id, leg: from.leg))
             }
+            if stream == .rtp {
+                let p = UnsafeRawBufferPointer(rebasing: batch.buffer(i)[0..<length])
+                if RTPHeader.isRTP(p) {
+                    from.reception.observe(sequence: RTPHeader.sequence(p), timestamp: RTPHeader.timestamp(p),
+                                           ssrc: RTPHeader.ssrc(p), arrival: arrivalUnits)
+                }
+            }
 
             // Input processing sees every accepted packet, even with nowhere to send it.
             if processIn {
@@ -87,7 +97,7 @@ extension RelaySessionCore {
                 }
                 length = packet.length
             }
-            if stream == .rtp { to.sentRTP.record(batch.buffer(i), length: length, at: now) }
+            if stream == .rtp && to.tracksSentRTP { to.sentRTP.record(batch.buffer(i), length: length, at: now) }
             if let srtp = to.srtp {
                 guard srtp.protect(batch.buffer(i), length: &length, stream: stream, stats: &to.stats) else { continue }
             }

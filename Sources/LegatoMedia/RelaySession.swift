@@ -74,11 +74,51 @@ public struct RelaySession: Sendable {
         }
     }
 
+    /// The RTP clock rate (Hz) of what `leg`'s remote sends (the negotiated
+    /// codec's; 8000 by default): the unit in which its jitter is measured.
+    public func setClockRate(_ leg: RelayLeg, _ rate: Int) async throws {
+        guard rate > 0 else { return }
+        let id = self.id
+        try await worker.perform { loop in
+            try loop.session(id).leg(leg).clockRate = rate
+        }
+    }
+
     /// Allows or forbids following a new source after latching.
     public func setAllowRelatch(_ allowed: Bool) async throws {
         let id = self.id
         try await worker.perform { loop in
             try loop.session(id).options.allowRelatch = allowed
+        }
+    }
+
+    /// Watches `legs`' incoming media on the worker, once a second: silence
+    /// for `stopAfter` reports `.stopped`, media after that `.resumed`, and
+    /// silence for `hangupAfter` (nil: never) `.expired`, each once, as
+    /// `MediaEvent.watchdog`. Silence counts from now; while `held`, it does
+    /// not count. Replaces an earlier watch.
+    public func startWatchdog(legs: [RelayLeg], stopAfter: Duration, hangupAfter: Duration?, held: Bool) {
+        let id = self.id
+        let start = ContinuousClock.now
+        worker.post { loop in
+            try? loop?.watch(id, SessionWatch(legs: legs, stopAfter: stopAfter, hangupAfter: hangupAfter,
+                                              held: held, start: start))
+        }
+    }
+
+    /// Tells the watchdog whether the call is on hold (silence then does not count).
+    public func setWatchdogHeld(_ held: Bool) {
+        let id = self.id
+        worker.post { loop in
+            (try? loop?.session(id))?.watch?.held = held
+        }
+    }
+
+    /// Stops watching (no more `MediaEvent.watchdog` for the session).
+    public func stopWatchdog() {
+        let id = self.id
+        worker.post { loop in
+            (try? loop?.session(id))?.watch = nil
         }
     }
 

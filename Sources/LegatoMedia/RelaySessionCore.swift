@@ -115,6 +115,11 @@ final class RelayLegCore {
     var sendPaused = false
     var stats = RelayLegStats()
     var sawFirstPacket = false
+    /// Loss and jitter of the RTP the leg's remote sends (RFC 3550 A.1/A.3/A.8).
+    var reception = RTPReception()
+    /// The RTP clock of what the leg's remote sends (jitter's unit); 8 kHz
+    /// unless `RelaySession.setClockRate` says otherwise.
+    var clockRate = 8000
     /// SRTP on this leg (nil: plain RTP).
     var srtp: RelayLegSRTP?
     /// Answers ICE connectivity checks on this leg's ports (nil: STUN is dropped).
@@ -123,8 +128,25 @@ final class RelayLegCore {
     let input = MediaUnit()
     /// Processing of packets about to be sent to this leg's remote.
     let output = MediaUnit()
-    /// The last RTP packet sent to this leg's remote (for generated packets to continue).
+    /// The last RTP packet sent to this leg's remote (for generated packets
+    /// to continue), recorded only while `tracksSentRTP`.
     var sentRTP = RTPSendPosition()
+    /// True once something generates media into this leg (DTMF, playback):
+    /// only then does the packet path record each relayed packet's position.
+    private(set) var tracksSentRTP = false
+
+    /// How long after `tracksSentRTP` is first turned on the packet path
+    /// has certainly seen relayed packets (two 20 ms packets), if media flows.
+    static let trackingWarmUp = Duration.milliseconds(40)
+
+    /// Called by a generator when it starts: turns position tracking on and
+    /// returns how long to wait before the first generated packet, so that it
+    /// continues the relayed stream (`trackingWarmUp` the first time, then zero).
+    func startTrackingSentRTP() -> Duration {
+        guard !tracksSentRTP else { return .zero }
+        tracksSentRTP = true
+        return Self.trackingWarmUp
+    }
     /// RFC 4733 detection on this leg's input (also in `input`), if on.
     var toneDetector: DTMFDetector?
     /// RFC 4733 generation towards this leg's remote (also in `output`), once used.
@@ -166,6 +188,8 @@ final class RelayLegCore {
         s.rtcpRemote = rtcpMux ? s.rtpRemote : rtcpRemote.endpoint
         s.rtpLatched = rtpRemote.latched
         s.rtcpLatched = rtcpMux ? rtpRemote.latched : rtcpRemote.latched
+        s.rtp.packetsLost = reception.lost
+        s.rtp.jitterMilliseconds = reception.jitterMilliseconds(clockRate: clockRate)
         return s
     }
 }
@@ -181,6 +205,8 @@ final class RelaySessionCore {
     private var closed = false
     /// The session's recording, while one runs (taps on both legs' input).
     var recorder: SessionRecorder?
+    /// The RTP watchdog, while the session is watched (`RelaySession.startWatchdog`).
+    var watch: SessionWatch?
 
     /// Allocates and binds both legs' port pairs and registers their sockets.
     init(id: MediaSessionID, legA: SocketAddress, legB: SocketAddress,

@@ -90,6 +90,25 @@ extension Integration {
             #expect(log.contains("media.rtp-timeout"), "no logged cause for the hang-up")
         }
 
+        @Test("relay mode: silence while the caller holds does not count; the held call outlives rtp_hangup_timeout")
+        func heldCallIsNotHungUpByTheRTPWatchdog() async throws {
+            let test = try TestContext()
+            let conf = test.relayConf(extraMedia: ["  rtp_timeout: 1", "  rtp_hangup_timeout: 3"])
+            let (caller, callee, log) = try await withLegato(conf, artifacts: test.artifacts) { legato in
+                let (caller, callee) = try await test.call(uac: test.uac("uac-hold-silent.xml"),
+                                                           uas: test.uas("uas-answer-reinvite.xml"))
+                try await legato.expectNoCallsLeft()
+                return (caller, callee, legato.log)
+            }
+            expectSuccess(caller)
+            expectSuccess(callee)
+            // The caller hung up after 4.5 s on hold: Legato sent no BYE of its own.
+            #expect(caller.trace.requests("BYE", .received).isEmpty, "\(caller.trace)")
+            #expect(try #require(callee?.trace).requests("BYE", .received).count == 1)
+            #expect(!log.contains("media.rtp-timeout"), "the watchdog hung up a held call")
+            #expect(log.contains("call.event=OnHold"), "the hold was not seen")
+        }
+
         @Test("relay mode: rtcp-mux on the caller's leg, separate RTCP on the callee's, RTCP crosses both ways")
         func rtcpMuxOnOneLegOnly() async throws {
             let test = try TestContext()

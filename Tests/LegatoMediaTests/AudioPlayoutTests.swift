@@ -26,19 +26,22 @@ extension MediaSocketTests {
             #expect(try f.bRTP.receive().bytes == rtpPacket(sequence: 100))
             let plan = try #require(ProgressTones.plan(.ringback, country: "US"))
             try await f.session.startPlayback(.b, playback: 7, source: .tone(plan), codec: .pcmu, payloadType: 0)
+            // The first frame waits `trackingWarmUp` for relayed audio to continue: it still flows.
+            try f.aRTP.send(rtpPacket(sequence: 101), to: f.session.ports.a.rtp)
+            #expect(try f.bRTP.receive().bytes == rtpPacket(sequence: 101))
             var headers: [(marker: Bool, pt: UInt8, seq: UInt16, ts: UInt32, ssrc: UInt32)] = []
             for index in 0..<10 {
                 let packet = try f.bRTP.receive().bytes
                 #expect(packet.count == 12 + 160)
                 headers.append(Self.header(packet))
                 // Relayed audio during the playback is replaced, not mixed in.
-                if index == 3 { try f.aRTP.send(rtpPacket(sequence: 101), to: f.session.ports.a.rtp) }
+                if index == 3 { try f.aRTP.send(rtpPacket(sequence: 102), to: f.session.ports.a.rtp) }
             }
             #expect(headers[0].marker && headers.dropFirst().allSatisfy { !$0.marker })
             #expect(headers.allSatisfy { $0.ssrc == 0x1234_5678 && $0.pt == 0 })
-            #expect(headers.map(\.seq) == (101...110).map { UInt16($0) })
+            #expect(headers.map(\.seq) == (102...111).map { UInt16($0) })
             #expect(zip(headers, headers.dropFirst()).allSatisfy { $1.ts &- $0.ts == 160 })
-            #expect(headers[0].ts > 100 * 160)
+            #expect(headers[0].ts > 101 * 160)
             try await f.session.stopPlayback(.b)
             #expect(try await waitUntil { Self.finished(f.events).contains { $0 == (7, true) } })
             // Drain what was sent before the stop, then relayed audio follows the generated numbering.
@@ -46,7 +49,7 @@ extension MediaSocketTests {
                 headers.append(Self.header(packet))
             }
             let last = headers.last!.seq
-            try f.aRTP.send(rtpPacket(sequence: 102), to: f.session.ports.a.rtp)
+            try f.aRTP.send(rtpPacket(sequence: 103), to: f.session.ports.a.rtp)
             let relayed = Self.header(try f.bRTP.receive().bytes)
             #expect(relayed.seq == last &+ 1 && relayed.ssrc == 0x1234_5678)
         }
@@ -142,12 +145,12 @@ extension MediaSocketTests {
 }
 
 extension MediaSocketTests {
-    /// Playback to an Opus leg and the worker's late-tick counter (ports 42300–42499).
+    /// Playback to an Opus leg and the worker's late-tick counter (ports 42700–42899).
     @Suite struct OpusPlayoutTests {
         let fixtures = RelaySessionTests()
 
         @Test func aClipPlayedToAnOpusLegIsEncodedAt48kHzAndDecodesToTheSameTone() async throws {
-            let f = try await fixtures.fixture(range: 42300...42399)
+            let f = try await fixtures.fixture(range: 42700...42799)
             defer { f.pool.shutdown() }
             // 0.4 s of 1000 Hz at 48 kHz (the cache resamples files to the leg's rate).
             let tone = (0..<19200).map { Int16(8000 * sin(2 * Double.pi * 1000 * Double($0) / 48000)) }
@@ -178,7 +181,7 @@ extension MediaSocketTests {
         }
 
         @Test func aStalledWorkerCountsLatePlaybackFramesInItsTotals() async throws {
-            let f = try await fixtures.fixture(range: 42400...42499)
+            let f = try await fixtures.fixture(range: 42800...42899)
             defer { f.pool.shutdown() }
             let plan = try #require(ProgressTones.plan(.ringback, country: "US"))
             try await f.session.startPlayback(.b, playback: 2, source: .tone(plan), codec: .pcmu, payloadType: 0)

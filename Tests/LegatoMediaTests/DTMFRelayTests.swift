@@ -113,20 +113,27 @@ extension MediaSocketTests {
                 try f.aRTP.send(rtpPacket(sequence: seq), to: f.session.ports.a.rtp)
                 _ = try f.bRTP.receive()
             }
+            // Nothing generates into leg B yet: the packet path records no send position.
+            let id = f.session.id
+            #expect(try await f.session.worker.perform { try $0.session(id).b.tracksSentRTP } == false)
             let queued = ContinuousClock.now
             try await f.session.sendDigits(.b, try DTMFDigits("5"), payloadType: 101)
-            let first = ParsedEventPacket(try f.bRTP.receive().bytes)
-            // Relayed audio during the event is muted.
+            // The first digit waits `trackingWarmUp` for relayed audio to continue: it still flows.
             try f.aRTP.send(rtpPacket(sequence: 4), to: f.session.ports.a.rtp)
+            #expect(try f.bRTP.receive().bytes == rtpPacket(sequence: 4))
+            let first = ParsedEventPacket(try f.bRTP.receive().bytes)
+            #expect(ContinuousClock.now - queued >= RelayLegCore.trackingWarmUp)
+            // Relayed audio during the event is muted.
+            try f.aRTP.send(rtpPacket(sequence: 5), to: f.session.ports.a.rtp)
             let rest = try (0..<6).map { _ in ParsedEventPacket(try f.bRTP.receive().bytes) }
             let elapsed = UInt32((ContinuousClock.now - queued) / .milliseconds(1)) * 8
-            #expect(first.ssrc == 0x1234_5678 && first.sequence == 4 && first.marker)
-            // rtpPacket(sequence: 3) had timestamp 480; the clock moved on with the wall clock.
-            #expect(first.timestamp >= 480 && first.timestamp <= 480 + elapsed + 800)
-            #expect(rest.map(\.sequence) == Array(5...10))
+            #expect(first.ssrc == 0x1234_5678 && first.sequence == 5 && first.marker)
+            // rtpPacket(sequence: 4) had timestamp 640; the clock moved on with the wall clock.
+            #expect(first.timestamp >= 640 && first.timestamp <= 640 + elapsed + 800)
+            #expect(rest.map(\.sequence) == Array(6...11))
             #expect(rest.allSatisfy { $0.ssrc == 0x1234_5678 && $0.timestamp == first.timestamp && $0.event != nil })
             // Audio afterwards follows the generated sequence numbers, payload untouched.
-            for (seq, expected) in [(UInt16(5), UInt16(11)), (6, 12)] {
+            for (seq, expected) in [(UInt16(6), UInt16(12)), (7, 13)] {
                 try f.aRTP.send(rtpPacket(sequence: seq), to: f.session.ports.a.rtp)
                 var want = rtpPacket(sequence: seq)
                 want[2] = UInt8(expected >> 8)
@@ -137,7 +144,7 @@ extension MediaSocketTests {
             // A second digit continues from the rewritten stream.
             try await f.session.sendDigits(.b, try DTMFDigits("6"), payloadType: 101)
             let again = ParsedEventPacket(try f.bRTP.receive().bytes)
-            #expect(again.ssrc == 0x1234_5678 && again.sequence == 13 && again.event?.event == 6)
+            #expect(again.ssrc == 0x1234_5678 && again.sequence == 14 && again.event?.event == 6)
             #expect(again.timestamp > first.timestamp)
             _ = try Self.receive(6, at: f.bRTP)
         }
@@ -154,12 +161,16 @@ extension MediaSocketTests {
             #expect(audio.bytes == rtpPacket(sequence: 1))
 
             try await f.session.sendDigits(.b, try DTMFDigits("#"), payloadType: 110)
+            try f.aRTP.send(rtpPacket(sequence: 2), to: f.session.ports.a.rtp)
+            var warmUp = SRTPTestPacket(try f.bRTP.receive().bytes)
+            try warmUp.unprotect(remoteReceives)
+            #expect(warmUp.bytes == rtpPacket(sequence: 2))
             for (i, raw) in try Self.receive(7, at: f.bRTP).enumerated() {
                 #expect(raw.bytes.count == 16 + keys.local.suite.rtpAuthTagLength)
                 var packet = SRTPTestPacket(raw.bytes)
                 try packet.unprotect(remoteReceives)
                 let parsed = ParsedEventPacket(packet.bytes)
-                #expect(parsed.payloadType == 110 && parsed.sequence == UInt16(2 + i) && parsed.ssrc == 0x1234_5678)
+                #expect(parsed.payloadType == 110 && parsed.sequence == UInt16(3 + i) && parsed.ssrc == 0x1234_5678)
                 #expect(parsed.event?.event == DTMFDigit.pound.rawValue)
             }
         }

@@ -92,6 +92,53 @@ extension MediaSocketTests {
             #expect(stats.b.rtp.packetsOut == UInt64(burst))
         }
 
+        @Test func countsLossAndJitterOfWhatEachRemoteSends() async throws {
+            let f = try await fixture(range: 45100...45199)
+            defer { f.pool.shutdown() }
+            #expect(try await f.session.stats().a.rtp.jitterMilliseconds == nil)
+            // Leg A's remote sends 1…20 without 5, 6 and 13: three lost.
+            for seq in UInt16(1)...20 where ![5, 6, 13].contains(seq) {
+                try f.aRTP.send(rtpPacket(sequence: seq), to: f.session.ports.a.rtp)
+                _ = try f.bRTP.receive()
+            }
+            try await f.session.setClockRate(.a, 8000)
+            let stats = try await f.session.stats()
+            #expect(stats.a.rtp.packetsLost == 3)
+            #expect(stats.a.rtp.packetsIn == 17)
+            // Sent back to back, not every 20 ms: the jitter estimate is well above zero.
+            let jitter = try #require(stats.a.rtp.jitterMilliseconds)
+            #expect(jitter > 1)
+            // Leg B's remote sent nothing.
+            #expect(stats.b.rtp.packetsLost == 0 && stats.b.rtp.jitterMilliseconds == nil)
+        }
+
+        @Test func watchdogReportsOnlyChangesFromTheWorker() async throws {
+            let f = try await fixture(range: 45200...45299)
+            defer { f.pool.shutdown() }
+            func verdicts() -> [RTPWatchdog.Verdict] {
+                f.events.all.compactMap { if case .watchdog(1, .a, let v) = $0 { v } else { nil } }
+            }
+            f.session.startWatchdog(legs: [.a], stopAfter: .milliseconds(1500), hangupAfter: nil, held: false)
+            // Silence: one `.stopped` after 1.5 s (checked once a second), not one per check.
+            try await Task.sleep(for: .milliseconds(3200))
+            #expect(verdicts() == [.stopped])
+            // Media comes back: one `.resumed` at the next check.
+            for seq in UInt16(1)...3 {
+                try f.aRTP.send(rtpPacket(sequence: seq), to: f.session.ports.a.rtp)
+                _ = try f.bRTP.receive()
+            }
+            try await Task.sleep(for: .milliseconds(1200))
+            #expect(verdicts() == [.stopped, .resumed])
+            // On hold, silence does not count; stopped watching, nothing more comes.
+            f.session.setWatchdogHeld(true)
+            try await Task.sleep(for: .milliseconds(2200))
+            #expect(verdicts() == [.stopped, .resumed])
+            f.session.setWatchdogHeld(false)
+            f.session.stopWatchdog()
+            try await Task.sleep(for: .milliseconds(2200))
+            #expect(verdicts() == [.stopped, .resumed])
+        }
+
         @Test func relaysRTCPAlongside() async throws {
             let f = try await fixture(range: 41300...41399)
             defer { f.pool.shutdown() }

@@ -54,6 +54,7 @@ extension Call {
     func changeHold(to hold: Bool) {
         guard hold != remoteHolds else { return }
         remoteHolds = hold
+        watchdog?.setHeld(hold)
         fireSignalledEvent(hold ? .onHold : .offHold)
     }
 

@@ -69,9 +69,8 @@ extension Call {
     func startAnchorWatchdog() {
         guard watchdog == nil, let anchor = mediaAnchor, let settings = anchorSettings?.watchdog else { return }
         watchdog = MediaWatchdog(
-            session: anchor.session, legs: [.a], settings: settings,
+            session: anchor.session, legs: [.a], settings: settings, held: remoteHolds,
             isLive: { [weak self] in self?.state == .connected },
-            isHeld: { [weak self] in self?.remoteHolds ?? false },
             report: { [weak self] _, verdict in
                 guard let self else { return false }
                 switch verdict {

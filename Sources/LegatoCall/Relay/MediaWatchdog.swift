@@ -14,46 +14,57 @@ public struct WatchdogSettings: Sendable, Equatable {
     }
 }
 
-/// The media layer's RTP watchdog for one relay session: once a second it
-/// reads the session's receive times on the worker and feeds one
-/// `RTPWatchdog` per watched leg; `report` gets each change. Silence while
-/// `isHeld` says the call is on hold does not count. Used by relay bridges
-/// (both legs) and by calls whose media Legato anchors (leg A).
+/// The signalling side of the RTP watchdog of one relay session: the
+/// media worker judges the silence once a second (`RelaySession.startWatchdog`)
+/// and reports only changes; this object hands each change to `report` on
+/// the signalling thread, while `isLive` says the calls are still connected.
+/// Hold is pushed to the worker (`setHeld`) when it changes. Used by relay
+/// bridges (both legs) and by calls whose media Legato anchors (leg A).
 @SIPActor
 final class MediaWatchdog {
-    private var task: Task<Void, Never>?
+    private let session: RelaySession
+    private let isLive: @SIPActor () -> Bool
+    private let report: @SIPActor (RelayLeg, RTPWatchdog.Verdict) -> Bool
+    private var held: Bool
+    private var stopped = false
 
     /// Starts watching `legs` of `session`. `isLive` false stops the watch;
     /// `report` returns false to stop it (after an expiry).
-    init(session: RelaySession, legs: [RelayLeg], settings: WatchdogSettings,
-         isLive: @escaping @SIPActor () -> Bool, isHeld: @escaping @SIPActor () -> Bool,
+    init(session: RelaySession, legs: [RelayLeg], settings: WatchdogSettings, held: Bool,
+         isLive: @escaping @SIPActor () -> Bool,
          report: @escaping @SIPActor (RelayLeg, RTPWatchdog.Verdict) -> Bool) {
+        self.session = session
+        self.isLive = isLive
+        self.report = report
+        self.held = held
         let stop = Duration.milliseconds(Int(settings.stopAfter * 1000))
         let hangup = settings.hangupAfter > 0 ? Duration.milliseconds(Int(settings.hangupAfter * 1000)) : nil
-        let now = ContinuousClock.now
-        var dogs = legs.map { _ in RTPWatchdog(stopAfter: stop, hangupAfter: hangup, start: now) }
-        task = Task { @SIPActor in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                guard !Task.isCancelled, isLive(), let stats = try? await session.stats() else { return }
-                if isHeld() {
-                    for index in dogs.indices { dogs[index].exempt(until: .now) }
-                    continue
-                }
-                for (index, leg) in legs.enumerated() {
-                    let last = (leg == .a ? stats.a : stats.b).lastPacketAt
-                    let verdict = dogs[index].observe(lastPacket: last, now: .now)
-                    if verdict != .unchanged, !report(leg, verdict) { return }
-                }
-            }
+        MediaEventRouter.shared.register(watchdog: self, for: session.id)
+        session.startWatchdog(legs: legs, stopAfter: stop, hangupAfter: hangup, held: held)
+    }
+
+    /// The call went on or off hold: silence does not count while held.
+    func setHeld(_ held: Bool) {
+        guard !stopped, held != self.held else { return }
+        self.held = held
+        session.setWatchdogHeld(held)
+    }
+
+    /// A verdict from the worker.
+    func deliver(_ leg: RelayLeg, _ verdict: RTPWatchdog.Verdict) {
+        guard !stopped else { return }
+        guard isLive() else {
+            stop()
+            return
         }
+        if !report(leg, verdict) { stop() }
     }
 
-    /// Stops watching.
+    /// Stops watching. Idempotent.
     func stop() {
-        task?.cancel()
-        task = nil
+        guard !stopped else { return }
+        stopped = true
+        MediaEventRouter.shared.unregister(watchdog: self, for: session.id)
+        session.stopWatchdog()
     }
-
-    deinit { task?.cancel() }
 }

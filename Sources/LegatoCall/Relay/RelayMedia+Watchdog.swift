@@ -11,12 +11,11 @@ extension RelayMedia {
         watchdog?.stop()
         let session = self.session
         watchdog = MediaWatchdog(
-            session: session, legs: [.a, .b], settings: settings,
+            session: session, legs: [.a, .b], settings: settings, held: isOnHold,
             isLive: { [weak self] in
                 guard let bridge = self?.bridge else { return false }
                 return bridge.a.state == .connected && bridge.b.state == .connected
             },
-            isHeld: { [weak self] in self?.isOnHold ?? false },
             report: { [weak self] leg, verdict in
                 guard let bridge = self?.bridge else { return false }
                 let call = bridge[leg == .a ? .a : .b]

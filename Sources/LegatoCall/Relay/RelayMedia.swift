@@ -57,8 +57,8 @@ final class RelayMedia: SessionRewriter {
     let address: String
     /// The bridge this media belongs to (its owner).
     weak var bridge: CallBridge?
-    var a: LegState
-    var b: LegState
+    var a: LegState { didSet { watchdog?.setHeld(isOnHold) } }
+    var b: LegState { didSet { watchdog?.setHeld(isOnHold) } }
     /// Legato's answer to the caller's initial offer, decided when the offer arrived.
     var initialAnswer: SRTPNegotiator.Announcement
     /// The caller's initial offer asked for rtcp-mux (RFC 5761).
@@ -203,12 +203,14 @@ final class RelayMedia: SessionRewriter {
         let keys = outcome.keys
         let muxes = Self.muxes(sdp)
         let remote = RelaySDP.remoteEndpoints(of: sdp)
+        let clockRate = RelaySDP.clockRate(of: sdp)
         self[leg].remoteOffersICE = sdp.offersICE
         self[leg].secure = keys != nil
         Task {
             do {
                 try await session.setSRTP(leg, keys)
                 try await session.setRTCPMux(leg, muxes)
+                if let clockRate { try await session.setClockRate(leg, clockRate) }
                 if let (rtp, rtcp) = remote {
                     try await session.setRemote(leg, rtp: rtp, rtcp: rtcp)
                 }

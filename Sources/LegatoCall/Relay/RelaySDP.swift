@@ -25,6 +25,20 @@ enum RelaySDP {
                 MediaEndpoint(host: host, port: rtcpPort ?? section.port + 1))
     }
 
+    /// The RTP clock rate of the first codec of the first media section: its
+    /// `a=rtpmap` clock, else 8000 (the static audio payload types Legato
+    /// meets all use an 8 kHz RTP clock, G.722 included); nil without media.
+    static func clockRate(of sdp: SessionDescription) -> Int? {
+        guard let section = sdp.media.first, let first = section.formats.first else { return nil }
+        for value in section.attributes("rtpmap") {
+            let fields = value.split(separator: " ", maxSplits: 1)
+            guard fields.count == 2, fields[0] == first else { continue }
+            let encoding = fields[1].split(separator: "/")
+            if encoding.count >= 2, let rate = Int(encoding[1]), rate > 0 { return rate }
+        }
+        return 8000
+    }
+
     /// `source` rewritten to name Legato at `address` and `ports` (first media
     /// section; the others are rejected), with `announcement`'s crypto lines
     /// and profile. With `rtcpMux`, `a=rtcp-mux` is written; an answer

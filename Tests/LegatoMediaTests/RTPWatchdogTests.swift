@@ -1,5 +1,5 @@
 import Testing
-@testable import LegatoCall
+@testable import LegatoMedia
 
 @Suite struct RTPWatchdogTests {
     let t0 = ContinuousClock.now
