@@ -34,6 +34,7 @@ let package = Package(
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CEspeakNG", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
         .systemLibrary(name: "CSpeexDSP", pkgConfig: "speexdsp", providers: [.apt(["libspeexdsp-dev"])]),
+        .systemLibrary(name: "CLibopus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
         // The sofia shim: its variadic tag-list calls and macros, and event flattening.
         .target(name: "CSofiaShim", dependencies: ["CSofiaSIP"]),
         // Media workers' shim: eventfd and recvmmsg/sendmmsg (not exported by Swift's Glibc module).
@@ -42,7 +43,7 @@ let package = Package(
         // SDP model, parser, writer and relay rewriting (pure Swift).
         .target(name: "LegatoSDP"),
         // Audio for media applications: codecs, sound files and their cache, TTS, tone plans, sources (no sockets).
-        .target(name: "LegatoAudio", dependencies: ["CSpanDSP", "CSndFile", "CEspeakNG", "CSpeexDSP"]),
+        .target(name: "LegatoAudio", dependencies: ["CSpanDSP", "CSndFile", "CEspeakNG", "CSpeexDSP", "CLibopus"]),
         // Media relay: port allocation now; workers, relay sessions and SRTP with the media-engine issue.
         .target(name: "LegatoMedia", dependencies: ["LegatoSDP", "LegatoAudio", "CLibcrypto", "CLibevent", "CMediaShim"]),
         // Admission checks as values: CIDRs, the ACL → scanner → rate-limit chain, digest auth
@@ -90,7 +91,8 @@ let package = Package(
         .testTarget(name: "LegatoSIPTests", dependencies: ["LegatoSIP", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LegatoCallTests", dependencies: ["LegatoCall"]),
         .testTarget(name: "LegatoTests", dependencies: ["Legato"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["LegatoMedia"], resources: [.copy("Scenarios")]),
+        // "Legato": the library tests run call logic in the test process (LibraryMediaAppsTests).
+        .testTarget(name: "IntegrationTests", dependencies: ["LegatoMedia", "Legato"], resources: [.copy("Scenarios")]),
     ],
     swiftLanguageModes: [.v6]
 )

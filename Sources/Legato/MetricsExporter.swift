@@ -1,3 +1,4 @@
+import LegatoAudio
 import LegatoCall
 import LegatoMedia
 import LegatoSIP
@@ -31,6 +32,8 @@ package final class MetricsExporter: Sendable {
         Counter(label: "legato_rtp_packets_total", dimensions: [("direction", "out")]).increment(by: 0)
         Counter(label: "legato_srtp_auth_failures_total").increment(by: 0)
         Gauge(label: "legato_relay_ports_in_use").record(0)
+        Counter(label: "legato_media_late_ticks_total").increment(by: 0)
+        Gauge(label: "legato_audio_clips_cached").record(0)
     }
 
     /// Brings the scrape-time values up to date from `media`, then renders
@@ -51,6 +54,8 @@ package final class MetricsExporter: Sendable {
                 .increment(by: delta(now.rtpPacketsOut, before.rtpPacketsOut))
             Counter(label: "legato_srtp_auth_failures_total")
                 .increment(by: delta(now.srtpAuthFailures, before.srtpAuthFailures))
+            Counter(label: "legato_media_late_ticks_total").increment(by: delta(now.lateTicks, before.lateTicks))
+            Gauge(label: "legato_audio_clips_cached").record(AudioClipCache.shared.count)
         }
         return registry.emitToString()
     }

@@ -48,27 +48,32 @@ public final class AudioFeed: Sendable {
     }
 }
 
-/// Plays an `AudioFeed` (8 kHz) at the target leg's rate (16 kHz: each sample twice). Never ends by itself.
+/// Plays an `AudioFeed` (8 kHz) at the target leg's rate (converted by a `StreamResampler`). Never ends by itself.
 public final class FeedSource: AudioSource {
     public let feed: AudioFeed
     public let sampleRate: Int
     private let narrow = UnsafeMutableBufferPointer<Int16>.allocate(capacity: 160)
+    private let resampler: StreamResampler?
 
     public init(feed: AudioFeed, sampleRate: Int) {
         self.feed = feed
         self.sampleRate = sampleRate
+        resampler = sampleRate == 8000 ? nil : StreamResampler(from: 8000, to: sampleRate)
         narrow.initialize(repeating: 0)
     }
 
     deinit { narrow.deallocate() }
 
     public func read(into frame: UnsafeMutableBufferPointer<Int16>) -> Bool {
-        if sampleRate == 8000 {
+        guard let resampler else {
             feed.pull(into: frame)
-        } else {
-            feed.pull(into: narrow)
-            for i in 0..<frame.count { frame[i] = narrow[min(159, i * 8000 / sampleRate)] }
+            return true
         }
+        feed.pull(into: narrow)
+        let written = resampler.convert(UnsafeBufferPointer(narrow), into: frame)
+        // Only a ratio that does not divide leaves a sample or two short: repeat the last one.
+        let last = written > 0 ? frame[written - 1] : 0
+        for i in written..<frame.count { frame[i] = last }
         return true
     }
 }

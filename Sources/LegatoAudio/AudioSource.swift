@@ -52,6 +52,12 @@ public final class ClipSource: AudioSource {
 }
 
 /// Generates a `TonePlan` forever (sample-accurate cadence, continuous phase per frequency).
+///
+/// Own generator rather than spandsp's `tone_gen`: spandsp generates at its
+/// fixed 8 kHz only (G.722 legs run at 16 kHz, Opus legs at 48 kHz, and a
+/// tone resampled per frame would cost a resampler per playing call), and a
+/// `tone_gen_descriptor` holds at most two frequencies and four cadence
+/// steps; the plans here are plain data tested against their cadences.
 public final class ToneSource: AudioSource {
     public let plan: TonePlan
     public let sampleRate: Int

@@ -36,15 +36,17 @@ final class AudioPlayout: MediaProcessor {
     }
 
     /// Live timers (tests check that closing sessions frees them).
-    static let openTimers = Atomic<Int>(0)
+    static let openTimers = WorkerTimer.Count()
 
     let id: UInt64
     private unowned(unsafe) let leg: RelayLegCore
+    /// The worker's loop: counts late frames for the whole worker too.
+    private unowned(unsafe) let loop: WorkerLoop
     private let source: any AudioSource
     private let encoder: AudioEncoder
     private let payloadType: UInt8
     private let onEnd: (UInt64, Bool) -> Void
-    private var timer: OpaquePointer?
+    private var timer: WorkerTimer?
     private let frame: UnsafeMutableBufferPointer<Int16>
     /// Header + 160 payload bytes + room for an SRTP trailer.
     private let packet = UnsafeMutableRawBufferPointer.allocate(byteCount: 512, alignment: 16)
@@ -67,27 +69,24 @@ final class AudioPlayout: MediaProcessor {
     private var resync = false
     private var offset: UInt16 = 0
 
-    init(id: UInt64, leg: RelayLegCore, base: OpaquePointer, source: any AudioSource, codec: AudioCodec,
+    init(id: UInt64, leg: RelayLegCore, loop: WorkerLoop, source: any AudioSource, codec: AudioCodec,
          payloadType: UInt8, onEnd: @escaping (UInt64, Bool) -> Void) throws(MediaError) {
         self.id = id
         self.leg = leg
+        self.loop = loop
         self.source = source
         self.encoder = AudioEncoder(codec)
         self.payloadType = payloadType
         self.onEnd = onEnd
         frame = .allocate(capacity: codec.samplesPerFrame)
         frame.initialize(repeating: 0)
-        let arg = Unmanaged.passUnretained(self).toOpaque()
-        guard let ev = event_new(base, -1, 0, { _, _, arg in
-            guard let arg else { return }
-            Unmanaged<AudioPlayout>.fromOpaque(arg).takeUnretainedValue().tick()
-        }, arg) else {
+        do {
+            timer = try WorkerTimer(base: loop.base, count: Self.openTimers) { [unowned(unsafe) self] in self.tick() }
+        } catch {
             frame.deallocate()
             packet.deallocate()
-            throw .eventLoop("event_new")
+            throw error
         }
-        timer = ev
-        Self.openTimers.add(1, ordering: .relaxed)
     }
 
     deinit {
@@ -119,10 +118,8 @@ final class AudioPlayout: MediaProcessor {
     }
 
     private func freeTimer() {
-        guard let ev = timer else { return }
-        event_free(ev)
+        timer?.cancel()
         timer = nil
-        Self.openTimers.subtract(1, ordering: .relaxed)
     }
 
     // MARK: Relayed packets (output processor)
@@ -150,7 +147,10 @@ final class AudioPlayout: MediaProcessor {
         let now = ContinuousClock.now
         var sent = 0
         while playing, due <= now {
-            if now - due > Self.frameInterval { lateTicks += 1 }
+            if now - due > Self.frameInterval {
+                lateTicks += 1
+                loop.lateTicks &+= 1
+            }
             // Far behind (the worker stalled): skip ahead instead of bursting.
             if sent >= 3 {
                 due = now
@@ -163,10 +163,8 @@ final class AudioPlayout: MediaProcessor {
             due += Self.frameInterval
             sent += 1
         }
-        guard playing, let timer else { return }
-        let (seconds, attoseconds) = (due - now).components
-        var tv = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
-        event_add(timer, &tv)
+        guard playing else { return }
+        timer?.arm(after: due - now)
     }
 
     private func send(at instant: ContinuousClock.Instant) {
@@ -178,7 +176,8 @@ final class AudioPlayout: MediaProcessor {
             if let at = position.at {
                 ssrc = position.ssrc
                 sequence = position.sequence &+ 1
-                timestamp = position.timestamp &+ RTPSendPosition.samples(instant - at)
+                // `samples` counts at 8 kHz: scale to the codec's RTP clock (Opus: 48 kHz).
+                timestamp = position.timestamp &+ RTPSendPosition.samples(instant - at) &* UInt32(encoder.codec.clockRate / 8000)
             } else {
                 ssrc = UInt32.random(in: .min ... .max)
                 sequence = UInt16.random(in: .min ... .max)

@@ -21,11 +21,11 @@ import Synchronization
 /// frees the timer.
 final class DTMFSender: MediaProcessor {
     /// Live timers (tests check that closing sessions frees them).
-    static let openTimers = Atomic<Int>(0)
+    static let openTimers = WorkerTimer.Count()
 
     let timing: DTMFTiming
     private unowned(unsafe) let leg: RelayLegCore
-    private var timer: OpaquePointer?
+    private var timer: WorkerTimer?
     /// Room for a 16-byte event packet plus an SRTP trailer.
     private let packet = UnsafeMutableRawBufferPointer.allocate(byteCount: 256, alignment: 16)
 
@@ -56,16 +56,12 @@ final class DTMFSender: MediaProcessor {
     init(leg: RelayLegCore, base: OpaquePointer, timing: DTMFTiming = DTMFTiming()) throws(MediaError) {
         self.leg = leg
         self.timing = timing
-        let arg = Unmanaged.passUnretained(self).toOpaque()
-        guard let ev = event_new(base, -1, 0, { _, _, arg in
-            guard let arg else { return }
-            Unmanaged<DTMFSender>.fromOpaque(arg).takeUnretainedValue().tick()
-        }, arg) else {
+        do {
+            timer = try WorkerTimer(base: base, count: Self.openTimers) { [unowned(unsafe) self] in self.tick() }
+        } catch {
             packet.deallocate()
-            throw .eventLoop("event_new")
+            throw error
         }
-        timer = ev
-        Self.openTimers.add(1, ordering: .relaxed)
     }
 
     deinit {
@@ -75,10 +71,9 @@ final class DTMFSender: MediaProcessor {
 
     /// Frees the timer; the sender sends nothing afterwards. Idempotent.
     func close() {
-        guard let ev = timer else { return }
-        event_free(ev)  // deletes it first if pending
-        timer = nil
-        Self.openTimers.subtract(1, ordering: .relaxed)
+        guard let timer else { return }
+        timer.cancel()
+        self.timer = nil
         steps.removeAll()
         next = 0
         muting = false
@@ -215,9 +210,6 @@ final class DTMFSender: MediaProcessor {
     }
 
     private func arm(after delay: Duration) {
-        guard let timer else { return }
-        let (seconds, attoseconds) = delay.components
-        var tv = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
-        event_add(timer, &tv)
+        timer?.arm(after: delay)
     }
 }

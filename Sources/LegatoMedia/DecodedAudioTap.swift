@@ -9,8 +9,7 @@ final class DecodedAudioTap: MediaOutput {
     private let session: MediaSessionID
     private let leg: RelayLeg
     private let events: @Sendable (MediaEvent) -> Void
-    private var decoders: [UInt8: AudioDecoder] = [:]
-    private let scratch = UnsafeMutableBufferPointer<Int16>.allocate(capacity: 2048)
+    private let decoder: ReceivedAudioDecoder
     private let frame = UnsafeMutableBufferPointer<Int16>.allocate(capacity: 160)
     private var filled = 0
     var dtmf: InBandDTMFDetector?
@@ -20,25 +19,16 @@ final class DecodedAudioTap: MediaOutput {
         self.session = session
         self.leg = leg
         self.events = events
-        for (pt, codec) in codecs { decoders[pt] = AudioDecoder(codec) }
+        decoder = ReceivedAudioDecoder(codecs: codecs)
     }
 
-    deinit {
-        scratch.deallocate()
-        frame.deallocate()
-    }
+    deinit { frame.deallocate() }
 
     var isIdle: Bool { dtmf == nil && vad == nil }
 
     func receive(_ packet: MediaPacket) {
-        guard packet.stream == .rtp else { return }
-        let p = UnsafeRawBufferPointer(packet.bytes)
-        guard let range = RTPHeader.payloadRange(p), let decoder = decoders[RTPHeader.payloadType(p)] else { return }
-        var count = decoder.decode(UnsafeRawBufferPointer(rebasing: p[range]), into: scratch)
-        if decoder.codec.sampleRate == 16000 {
-            for i in 0..<(count / 2) { scratch[i] = Int16((Int(scratch[2 * i]) + Int(scratch[2 * i + 1])) / 2) }
-            count /= 2
-        }
+        guard let scratch = decoder.decode(packet) else { return }
+        let count = scratch.count
         var index = 0
         while index < count {
             let n = min(160 - filled, count - index)
@@ -90,19 +80,9 @@ extension RelaySession {
         let id = self.id
         try await worker.perform { loop in
             let core = try loop.session(id).leg(leg)
-            let tap: DecodedAudioTap
-            if let existing = core.audioTap {
-                tap = existing
-            } else {
-                tap = DecodedAudioTap(session: id, leg: leg, codecs: codecs, events: loop.events)
-                core.audioTap = tap
-                core.input.attach(tap)
-            }
+            let tap = core.inputTap(\.audioTap) { DecodedAudioTap(session: id, leg: leg, codecs: codecs, events: loop.events) }
             change(tap)
-            if tap.isIdle {
-                core.input.detach(tap)
-                core.audioTap = nil
-            }
+            if tap.isIdle { core.removeInputTap(\.audioTap) }
         }
     }
 }

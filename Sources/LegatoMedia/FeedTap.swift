@@ -5,15 +5,12 @@ import LegatoAudio
 /// each target leg plays its feed with its own codec (transcoding when the
 /// legs negotiated different ones). An output of the leg's input unit.
 final class FeedTap: MediaOutput {
-    private var decoders: [UInt8: AudioDecoder] = [:]
-    private let scratch = UnsafeMutableBufferPointer<Int16>.allocate(capacity: 2048)
+    private let decoder: ReceivedAudioDecoder
     private(set) var feeds: [AudioFeed] = []
 
     init(codecs: [UInt8: AudioCodec]) {
-        for (pt, codec) in codecs { decoders[pt] = AudioDecoder(codec) }
+        decoder = ReceivedAudioDecoder(codecs: codecs)
     }
-
-    deinit { scratch.deallocate() }
 
     func add(_ feed: AudioFeed) {
         if !feeds.contains(where: { $0 === feed }) { feeds.append(feed) }
@@ -22,15 +19,7 @@ final class FeedTap: MediaOutput {
     func remove(_ feed: AudioFeed) { feeds.removeAll { $0 === feed } }
 
     func receive(_ packet: MediaPacket) {
-        guard packet.stream == .rtp, !feeds.isEmpty else { return }
-        let p = UnsafeRawBufferPointer(packet.bytes)
-        guard let range = RTPHeader.payloadRange(p), let decoder = decoders[RTPHeader.payloadType(p)] else { return }
-        var count = decoder.decode(UnsafeRawBufferPointer(rebasing: p[range]), into: scratch)
-        if decoder.codec.sampleRate == 16000 {
-            for i in 0..<(count / 2) { scratch[i] = Int16((Int(scratch[2 * i]) + Int(scratch[2 * i + 1])) / 2) }
-            count /= 2
-        }
-        let samples = UnsafeBufferPointer(rebasing: scratch[0..<count])
+        guard !feeds.isEmpty, let samples = decoder.decode(packet) else { return }
         for feed in feeds { feed.push(samples) }
     }
 }
@@ -42,15 +31,7 @@ extension RelaySession {
         let id = self.id
         try await worker.perform { loop in
             let core = try loop.session(id).leg(leg)
-            let tap: FeedTap
-            if let existing = core.feedTap {
-                tap = existing
-            } else {
-                tap = FeedTap(codecs: codecs)
-                core.feedTap = tap
-                core.input.attach(tap)
-            }
-            tap.add(feed)
+            core.inputTap(\.feedTap) { FeedTap(codecs: codecs) }.add(feed)
         }
     }
 
@@ -61,10 +42,7 @@ extension RelaySession {
             let core = try loop.session(id).leg(leg)
             guard let tap = core.feedTap else { return }
             tap.remove(feed)
-            if tap.feeds.isEmpty {
-                core.input.detach(tap)
-                core.feedTap = nil
-            }
+            if tap.feeds.isEmpty { core.removeInputTap(\.feedTap) }
         }
     }
 }

@@ -8,6 +8,9 @@ public struct MediaTotals: Sendable, Equatable {
     public var rtpPacketsOut: UInt64 = 0
     /// SRTP/SRTCP packets dropped because their authentication tag did not verify.
     public var srtpAuthFailures: UInt64 = 0
+    /// Playback frames a worker sent more than a frame (20 ms) late: 0 while
+    /// the workers keep up with every playback they run.
+    public var lateTicks: UInt64 = 0
 
     /// All zero.
     public init() {}
@@ -27,6 +30,7 @@ public struct MediaTotals: Sendable, Equatable {
         sum.rtpPacketsIn &+= rhs.rtpPacketsIn
         sum.rtpPacketsOut &+= rhs.rtpPacketsOut
         sum.srtpAuthFailures &+= rhs.srtpAuthFailures
+        sum.lateTicks &+= rhs.lateTicks
         return sum
     }
 }

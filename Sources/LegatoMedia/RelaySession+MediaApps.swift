@@ -27,7 +27,7 @@ extension RelaySession {
             case .feed(let feed): audio = FeedSource(feed: feed, sampleRate: codec.sampleRate)
             }
             let events = loop.events
-            let playout = try AudioPlayout(id: playback, leg: core, base: loop.base, source: audio, codec: codec,
+            let playout = try AudioPlayout(id: playback, leg: core, loop: loop, source: audio, codec: codec,
                                            payloadType: UInt8(payloadType)) { finished, stopped in
                 events(.playbackFinished(session: id, leg: leg, playback: finished, stopped: stopped))
             }

@@ -7,13 +7,16 @@ import LegatoAudio
 /// right), a 20 ms timer takes one frame per direction from the
 /// `RecordingMixer` (silence where none came) and copies it into the
 /// `RecordingWriter`'s bounded queue; the writer thread encodes the file.
-/// Recording is at 8 kHz (G.722 legs are decimated). Lives on the worker.
+/// Recording is at 8 kHz (other rates are converted while decoding). Lives on the worker.
 final class SessionRecorder {
+    /// Live timers (as `AudioPlayout.openTimers`).
+    static let openTimers = WorkerTimer.Count()
+
     let id: UInt64
     private let writer: RecordingWriter
     private let mixer: RecordingMixer
     private var taps: [RecorderTap] = []
-    private var timer: OpaquePointer?
+    private var timer: WorkerTimer?
     private let frame: UnsafeMutableBufferPointer<Int16>
     private var due = ContinuousClock.now
     private unowned(unsafe) let session: RelaySessionCore
@@ -31,15 +34,12 @@ final class SessionRecorder {
             taps.append(tap)
             session.leg(leg).input.attach(tap)
         }
-        let arg = Unmanaged.passUnretained(self).toOpaque()
-        guard let ev = event_new(session.loop.base, -1, 0, { _, _, arg in
-            guard let arg else { return }
-            Unmanaged<SessionRecorder>.fromOpaque(arg).takeUnretainedValue().tick()
-        }, arg) else {
+        do {
+            timer = try WorkerTimer(base: session.loop.base, count: Self.openTimers) { [unowned(unsafe) self] in self.tick() }
+        } catch {
             frame.deallocate()
-            throw .eventLoop("event_new")
+            throw error
         }
-        timer = ev
         due = .now + .milliseconds(20)
         arm()
     }
@@ -51,9 +51,9 @@ final class SessionRecorder {
 
     /// Stops the taps and the timer and lets the writer close the file. Idempotent.
     func finish() {
-        guard let ev = timer else { return }
-        event_free(ev)
-        timer = nil
+        guard let timer else { return }
+        timer.cancel()
+        self.timer = nil
         for (tap, leg) in zip(taps, [RelayLeg.a, .b]) { session.leg(leg).input.detach(tap) }
         taps.removeAll()
         writer.finish()
@@ -73,10 +73,7 @@ final class SessionRecorder {
     }
 
     private func arm() {
-        guard let timer else { return }
-        let (seconds, attoseconds) = (due - ContinuousClock.now).components
-        var tv = timeval(tv_sec: max(0, Int(seconds)), tv_usec: max(0, Int(attoseconds / 1_000_000_000_000)))
-        event_add(timer, &tv)
+        timer?.arm(after: due - ContinuousClock.now)
     }
 }
 
@@ -84,28 +81,16 @@ final class SessionRecorder {
 final class RecorderTap: MediaOutput {
     let channel: Int
     private let mixer: RecordingMixer
-    private var decoders: [UInt8: AudioDecoder] = [:]
-    private let scratch = UnsafeMutableBufferPointer<Int16>.allocate(capacity: 2048)
+    private let decoder: ReceivedAudioDecoder
 
     init(channel: Int, mixer: RecordingMixer, codecs: [UInt8: AudioCodec]) {
         self.channel = channel
         self.mixer = mixer
-        for (pt, codec) in codecs { decoders[pt] = AudioDecoder(codec) }
+        decoder = ReceivedAudioDecoder(codecs: codecs)
     }
 
-    deinit { scratch.deallocate() }
-
     func receive(_ packet: MediaPacket) {
-        guard packet.stream == .rtp else { return }
-        let p = UnsafeRawBufferPointer(packet.bytes)
-        guard let range = RTPHeader.payloadRange(p), let decoder = decoders[RTPHeader.payloadType(p)] else { return }
-        let payload = UnsafeRawBufferPointer(rebasing: p[range])
-        var count = decoder.decode(payload, into: scratch)
-        if decoder.codec.sampleRate == 16000 {
-            // 16 → 8 kHz: average pairs (G.722's upper band is above 4 kHz anyway).
-            for i in 0..<(count / 2) { scratch[i] = Int16((Int(scratch[2 * i]) + Int(scratch[2 * i + 1])) / 2) }
-            count /= 2
-        }
-        mixer.push(channel, UnsafeBufferPointer(rebasing: scratch[0..<count]))
+        guard let samples = decoder.decode(packet) else { return }
+        mixer.push(channel, samples)
     }
 }

@@ -12,6 +12,8 @@ final class WorkerLoop: @unchecked Sendable {
     private(set) var sessions: [MediaSessionID: RelaySessionCore] = [:]
     /// Counters of released sessions (totals for metrics, last stats for CDRs).
     private(set) var retired = RetiredSessionStats()
+    /// Playback frames sent more than a frame late on this loop (`MediaTotals.lateTicks`).
+    var lateTicks: UInt64 = 0
     /// The origin of `clockUnits` (any fixed instant will do: jitter only uses differences).
     private let epoch = ContinuousClock.now
 
@@ -64,7 +66,9 @@ final class WorkerLoop: @unchecked Sendable {
 
     /// Released sessions' counters plus the live ones'.
     func totals() -> MediaTotals {
-        sessions.values.reduce(retired.totals) { $0 + MediaTotals($1.stats()) }
+        var totals = sessions.values.reduce(retired.totals) { $0 + MediaTotals($1.stats()) }
+        totals.lateTicks = lateTicks
+        return totals
     }
 
     func releaseAll() {

@@ -24,8 +24,32 @@ extension Integration {
                          "caller: no CALL_ESTABLISHED; logs \(caller.logPath) \(legato.logPath)")
         }
 
-        @Test("action: play — the caller hears the file (a 1000 Hz tone), then Legato hangs up")
-        func playFile() async throws {
+        /// The relay conf with `record: true` on the bridge route, recordings in `folder` (WAV unless `format` says).
+        static func recordingConf(_ test: TestContext, folder: String, format: String? = "wav") -> LegatoConf {
+            var conf = test.relayConf(extraMedia: ["  recordings: \(folder)"] + (format.map { ["  record_format: \($0)"] } ?? []))
+            conf.routes = conf.routes.map { route in
+                var route = route
+                if case .bridge = route.action { route.extra = ["record: true"] }
+                return route
+            }
+            return conf
+        }
+
+        /// The caller holds (re-INVITE), waits 1.5 s and resumes; both offers answered.
+        static func holdAndResume(_ caller: Baresip, _ legato: LegatoProcess) async throws {
+            try await caller.control.command("hold")
+            try #require(await caller.waitForEvent("CALL_REMOTE_SDP", count: 2),
+                         "the hold was not answered; logs \(caller.logPath) \(legato.logPath)")
+            try await Task.sleep(for: .seconds(1.5))
+            try await caller.control.command("resume")
+            try #require(await caller.waitForEvent("CALL_REMOTE_SDP", count: 3),
+                         "the resume was not answered; logs \(caller.logPath) \(legato.logPath)")
+        }
+
+        /// The caller's codecs: G.711, and Opus (libopus; baresip's opus module).
+        @Test("action: play — the caller hears the file (a 1000 Hz tone) in its codec, then Legato hangs up",
+              arguments: ["PCMU", "opus/48000/2"])
+        func playFile(codecs: String) async throws {
             let test = try TestContext()
             let prompt = test.artifacts.path("prompt-1000.wav")
             try ToneAudio.writeTone(frequency: 1000, seconds: 3, to: prompt)
@@ -33,11 +57,17 @@ extension Integration {
             try ToneAudio.writeTone(frequency: 440, seconds: 60, to: callerTone)
             let conf = Self.conf(test, [.init(name: "announce", ruriUser: "^announce$",
                                               action: .lines(["action: play", "file: \"\(prompt)\"", "then: hangup"]))])
+            var options = Baresip.Options.caller(test.ports, tone: callerTone)
+            options.audioCodecs = codecs
             try await withLegato(conf, artifacts: test.artifacts) { legato in
-                try await withBaresip(.caller(test.ports, tone: callerTone), artifacts: test.artifacts) { caller in
+                try await withBaresip(options, artifacts: test.artifacts) { caller in
                     try await Self.dial(caller, "announce", legato)
                     #expect(await caller.waitForEvent("CALL_CLOSED", timeout: .seconds(10)),
                             "Legato did not hang up after the prompt; logs \(caller.logPath) \(legato.logPath)")
+                    // Legato's answer names the caller's codec (for Opus, it encodes with libopus).
+                    let answer = caller.log.components(separatedBy: "SIP/2.0 200 OK").dropFirst().first ?? ""
+                    #expect(answer.contains(codecs.hasPrefix("opus") ? "opus/48000" : "PCMU/8000"),
+                            "Legato's answer names no \(codecs); log \(caller.logPath)")
                     let heard = try caller.recording()
                     #expect(heard.seconds >= 2.5 && heard.seconds <= 5, "heard \(heard.seconds) s; log \(caller.logPath)")
                     let dominant = ToneAudio.dominant(of: Self.candidates, in: heard)
@@ -63,13 +93,7 @@ extension Integration {
                 try await withBaresip(.caller(test.ports, tone: callerTone), artifacts: test.artifacts) { caller in
                     try await Self.dial(caller, "announce", legato)
                     _ = await waitUntil(timeout: .seconds(5), interval: .milliseconds(100)) { caller.recordedSeconds() >= 1.5 }
-                    try await caller.control.command("hold")
-                    try #require(await caller.waitForEvent("CALL_REMOTE_SDP", count: 2),
-                                 "the hold was not answered; logs \(caller.logPath) \(legato.logPath)")
-                    try await Task.sleep(for: .seconds(1.5))
-                    try await caller.control.command("resume")
-                    try #require(await caller.waitForEvent("CALL_REMOTE_SDP", count: 3),
-                                 "the resume was not answered; logs \(caller.logPath) \(legato.logPath)")
+                    try await Self.holdAndResume(caller, legato)
                     // baresip drops its decode recorder at a hold: echo what it hears into its encode recording.
                     try await caller.startEcho(device: "echo")
                     let from = caller.recordedSeconds(heard: false)
@@ -232,12 +256,7 @@ extension Integration {
             let test = try TestContext()
             let folder = test.artifacts.path("recordings")
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            var conf = test.relayConf(extraMedia: ["  recordings: \(folder)", "  record_format: wav"])
-            conf.routes = conf.routes.map { route in
-                var route = route
-                if case .bridge = route.action { route.extra = ["record: true"] }
-                return route
-            }
+            let conf = Self.recordingConf(test, folder: folder)
             _ = try await BaresipMedia.talk(test, conf: conf, seconds: 4)
             let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".wav") }
             try #require(files.count == 1, "recordings: \(files)")
@@ -252,17 +271,56 @@ extension Integration {
         @Test("record: true into an unwritable folder — the error is logged, the call goes on both ways")
         func recordUnwritable() async throws {
             let test = try TestContext()
-            var conf = test.relayConf(extraMedia: ["  recordings: /proc/legato-no-such-folder"])
-            conf.routes = conf.routes.map { route in
-                var route = route
-                if case .bridge = route.action { route.extra = ["record: true"] }
-                return route
-            }
+            let conf = Self.recordingConf(test, folder: "/proc/legato-no-such-folder", format: nil)
             let call = try await BaresipMedia.talk(test, conf: conf, seconds: 4)
             BaresipMedia.expectHears(call.caller, BaresipMedia.calleeTone)
             BaresipMedia.expectHears(call.callee, BaresipMedia.callerTone)
             let log = Artifacts.read(test.artifacts.path("legato.log"))
             #expect(log.contains("call.record-failed"), "no call.record-failed in the log")
+        }
+
+        @Test("hold and resume during a recording: the WAV stays valid and carries both sides after the resume")
+        func holdDuringRecording() async throws {
+            let test = try TestContext()
+            let folder = test.artifacts.path("recordings")
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let conf = Self.recordingConf(test, folder: folder)
+            let tones = try BaresipMedia.tones(test)
+            try await withLegato(conf, artifacts: test.artifacts) { legato in
+                try await withBaresip(.callee(test.ports, tone: tones.callee), artifacts: test.artifacts) { callee in
+                    try await withBaresip(.caller(test.ports, tone: tones.caller), artifacts: test.artifacts) { caller in
+                        try await Self.dial(caller, "1000", legato)
+                        _ = await waitUntil(timeout: .seconds(5), interval: .milliseconds(100)) { caller.recordedSeconds() >= 1.5 }
+                        try await Self.holdAndResume(caller, legato)
+                        try await Task.sleep(for: .seconds(3))
+                        try await BaresipMedia.hangUp(caller, callee)
+                    }
+                }
+                _ = await waitUntil(timeout: .seconds(5)) { legato.log.contains("call.record-stopped") }
+                #expect(legato.log.contains("call.record-stopped"), "no call.record-stopped; log \(legato.logPath)")
+                #expect(!legato.log.contains("call.record-failed"))
+                try await legato.expectNoCallsLeft()
+            }
+            let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".wav") }
+            try #require(files.count == 1, "recordings: \(files)")
+            let path = folder + "/" + files[0]
+            // Valid: the RIFF and data sizes written at the close match the file.
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            func u32(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24 }
+            #expect(u32(4) == bytes.count - 8, "RIFF size \(u32(4)), file \(bytes.count) bytes")
+            if let data = bytes.indices.dropLast(8).first(where: { Array(bytes[$0..<($0 + 4)]) == Array("data".utf8) }) {
+                #expect(u32(data + 4) == bytes.count - data - 8, "data size \(u32(data + 4)) of \(bytes.count - data - 8) bytes")
+            } else {
+                Issue.record("no data chunk in \(path)")
+            }
+            let (left, right) = try Self.stereo(path)
+            #expect(left.seconds >= 5, "only \(left.seconds) s recorded")
+            // After the resume (the last 2 s): the caller's 440 Hz left, the callee's 1000 Hz right.
+            let leftTail = left.suffix(seconds: 2), rightTail = right.suffix(seconds: 2)
+            #expect(ToneAudio.dominant(of: Self.candidates, in: leftTail)?.frequency == 440, "left after the resume")
+            #expect(ToneAudio.dominant(of: Self.candidates, in: rightTail)?.frequency == 1000, "right after the resume")
+            #expect(ToneAudio.nonSilentFraction(of: leftTail) > 0.8 && ToneAudio.nonSilentFraction(of: rightTail) > 0.8,
+                    "silence after the resume in \(path)")
         }
 
         /// A 16-bit stereo WAV (libsndfile's canonical header) split into its channels.

@@ -40,13 +40,7 @@ extension Integration {
             let (echoedEvents, echoedAudio, log) = try await withLegato(conf, artifacts: test.artifacts) { legato in
                 let callee = try await SippProcess.start(uas, artifacts: test.artifacts)
                 let caller = try await SippProcess.start(uac, artifacts: test.artifacts)
-                var port: Int?
-                _ = await waitUntil(timeout: .seconds(10)) {
-                    port = caller.trace.responses(to: "INVITE", .received, code: 200).first
-                        .flatMap { RelayMedia.audioPort(in: $0.body) }
-                    return port != nil
-                }
-                let legatoPort = try #require(port)
+                let legatoPort = try #require(await RelayMedia.answeredAudioPort(caller))
                 try await Task.sleep(for: .milliseconds(300))  // handle_tones is set at the answer
                 var audio = 0
                 var events = 0

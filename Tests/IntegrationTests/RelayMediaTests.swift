@@ -195,6 +195,16 @@ extension Integration {
             }
         }
 
+        /// The audio port of Legato's SDP in the 200 to `caller`'s INVITE, once it arrived (up to 10 s).
+        static func answeredAudioPort(_ caller: SippProcess) async -> Int? {
+            var port: Int?
+            _ = await waitUntil(timeout: .seconds(10)) {
+                port = caller.trace.responses(to: "INVITE", .received, code: 200).first.flatMap { audioPort(in: $0.body) }
+                return port != nil
+            }
+            return port
+        }
+
         /// The port of the first `m=audio` line of an SDP body.
         static func audioPort(in body: String) -> Int? {
             for line in body.split(whereSeparator: \.isNewline) where line.hasPrefix("m=audio ") {

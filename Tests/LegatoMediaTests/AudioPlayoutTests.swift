@@ -71,7 +71,7 @@ extension MediaSocketTests {
             let timing = try await f.session.playbackTiming(.b)
             #expect(timing.sent == 26 || timing.sent == 25)
             #expect(timing.late == 0)
-            #expect(AudioPlayout.openTimers.load(ordering: .relaxed) >= 0)
+            #expect(AudioPlayout.openTimers.current >= 0)
         }
     }
 }
@@ -140,6 +140,60 @@ extension MediaSocketTests {
             }
             try await target.stopPlayback(.a)
             await target.releaseAndWait()
+        }
+    }
+}
+
+extension MediaSocketTests {
+    /// Playback to an Opus leg and the worker's late-tick counter (ports 42700–42899).
+    @Suite struct OpusPlayoutTests {
+        let fixtures = RelaySessionTests()
+
+        @Test func aClipPlayedToAnOpusLegIsEncodedAt48kHzAndDecodesToTheSameTone() async throws {
+            let f = try await fixtures.fixture(range: 42700...42799)
+            defer { f.pool.shutdown() }
+            // 0.4 s of 1000 Hz at 48 kHz (the cache resamples files to the leg's rate).
+            let tone = (0..<19200).map { Int16(8000 * sin(2 * Double.pi * 1000 * Double($0) / 48000)) }
+            try await f.session.startPlayback(.b, playback: 5, source: .clip(AudioClip(sampleRate: 48000, samples: tone), loop: false),
+                                              codec: .opus, payloadType: 111)
+            var headers: [(marker: Bool, pt: UInt8, seq: UInt16, ts: UInt32, ssrc: UInt32)] = []
+            let decoder = AudioDecoder(.opus, outputRate: 48000)
+            var decoded: [Int16] = []
+            var output = [Int16](repeating: 0, count: 5760)
+            for _ in 0..<20 {
+                let packet = try f.bRTP.receive().bytes
+                headers.append(AudioPlayoutTests.header(packet))
+                #expect(packet.count > 12 && packet.count < 12 + 320)
+                let count = Array(packet[12...]).withUnsafeBytes { payload in
+                    output.withUnsafeMutableBufferPointer { decoder.decode(payload, into: $0) }
+                }
+                #expect(count == 960)
+                decoded += output[0..<count]
+            }
+            #expect(headers.allSatisfy { $0.pt == 111 })
+            #expect(zip(headers, headers.dropFirst()).allSatisfy { $1.ts &- $0.ts == 960 && $1.seq &- $0.seq == 1 })
+            // 1000 Hz: 2000 zero crossings a second, 600 in the 0.3 s after the codec settled.
+            let settled = Array(decoded[4800...])
+            let crossings = zip(settled, settled.dropFirst()).filter { ($0 < 0) != ($1 < 0) }.count
+            #expect((580...620).contains(crossings), "\(crossings) zero crossings in 0.3 s")
+            #expect(settled.map { abs(Int($0)) }.max() ?? 0 > 4000, "the tone came out too quiet")
+            #expect(try await waitUntil { AudioPlayoutTests.finished(f.events).contains { $0 == (5, false) } })
+        }
+
+        @Test func aStalledWorkerCountsLatePlaybackFramesInItsTotals() async throws {
+            let f = try await fixtures.fixture(range: 42800...42899)
+            defer { f.pool.shutdown() }
+            let plan = try #require(ProgressTones.plan(.ringback, country: "US"))
+            try await f.session.startPlayback(.b, playback: 2, source: .tone(plan), codec: .pcmu, payloadType: 0)
+            _ = try f.bRTP.receive()
+            // The worker busy for 200 ms: the frames due meanwhile go out late.
+            _ = try await f.session.worker.perform { _ in usleep(200_000) }
+            try await Task.sleep(for: .milliseconds(60))
+            let timing = try await f.session.playbackTiming(.b)
+            let totals = await f.pool.totals()
+            #expect(timing.late > 0)
+            #expect(totals.lateTicks >= UInt64(timing.late), "worker \(totals.lateTicks), playout \(timing.late)")
+            try await f.session.stopPlayback(.b)
         }
     }
 }

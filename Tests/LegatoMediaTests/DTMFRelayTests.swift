@@ -177,7 +177,7 @@ extension MediaSocketTests {
 
         @Test func closingTheSessionFreesTheTimer() async throws {
             let pool = try MediaWorkerPool(workerCount: 1, portRange: 40600...40699)
-            let before = DTMFSender.openTimers.load(ordering: .relaxed)
+            let before = DTMFSender.openTimers.current
             let phone = try TestUDPEndpoint()
             let s1 = try await pool.createRelaySession(id: 1, address: "127.0.0.1")
             let s2 = try await pool.createRelaySession(id: 2, address: "127.0.0.1")
@@ -185,14 +185,14 @@ extension MediaSocketTests {
                 try await s.setRemote(.a, rtp: phone.endpoint)
                 try await s.sendDigits(.a, try DTMFDigits("123"), payloadType: 101)
             }
-            #expect(DTMFSender.openTimers.load(ordering: .relaxed) == before + 2)
+            #expect(DTMFSender.openTimers.current == before + 2)
             _ = try phone.receive()
             // Released mid-digit: the timer goes with the session.
             #expect(await s1.releaseAndWait())
-            #expect(DTMFSender.openTimers.load(ordering: .relaxed) == before + 1)
+            #expect(DTMFSender.openTimers.current == before + 1)
             // Shutdown releases the other one.
             pool.shutdown()
-            #expect(DTMFSender.openTimers.load(ordering: .relaxed) == before)
+            #expect(DTMFSender.openTimers.current == before)
             while phone.hasPending { _ = try phone.receive() }
             try await Task.sleep(for: .milliseconds(100))
             #expect(!phone.hasPending)

@@ -45,11 +45,17 @@ enum ToneAudio {
     static func writeTone(frequency: Double, seconds: Double, to path: String,
                           sampleRate: Int = 8000, amplitude: Double = 0.3) throws {
         let count = Int(seconds * Double(sampleRate))
+        let samples = (0..<count).map { index in
+            Int16(clamping: Int((amplitude * sin(2 * .pi * frequency * Double(index) / Double(sampleRate)) * 32767).rounded()))
+        }
+        try writeWAV(samples, to: path, sampleRate: sampleRate)
+    }
+
+    /// Writes `samples` as a 16-bit PCM mono WAV.
+    static func writeWAV(_ samples: [Int16], to path: String, sampleRate: Int = 8000) throws {
         var pcm = [UInt8]()
-        pcm.reserveCapacity(count * 2)
-        for index in 0..<count {
-            let value = amplitude * sin(2 * .pi * frequency * Double(index) / Double(sampleRate))
-            let sample = Int16(clamping: Int((value * 32767).rounded()))
+        pcm.reserveCapacity(samples.count * 2)
+        for sample in samples {
             pcm.append(UInt8(truncatingIfNeeded: sample))
             pcm.append(UInt8(truncatingIfNeeded: sample >> 8))
         }
