@@ -45,14 +45,20 @@ extension Daemon {
         let cps = uptime > 0 ? Double(engine.inboundTotal) / uptime : 0
         let lag = heartbeat?.lastLag ?? 0
         let state = engine.isDraining ? "draining" : "running"
+        // Objects alive now (zero when idle, unless something leaks) and sofia dialogs.
+        let live = LiveObjects.snapshot
+        let dialogs = endpoints.reduce(0) { $0 + $1.activeLegCount }
         if json {
             return "{\"state\":\"\(state)\",\"version\":\"\(Self.version)\",\"uptime_s\":\(Self.fixed(uptime)),"
                 + "\"calls\":\(engine.activeInboundCount),\"calls_total\":\(engine.inboundTotal),"
-                + "\"cps\":\(Self.fixed(cps)),\"lag_ms\":\(Self.fixed(lag * 1000))}\n"
+                + "\"cps\":\(Self.fixed(cps)),\"lag_ms\":\(Self.fixed(lag * 1000)),"
+                + "\"live\":{\"calls\":\(live.calls),\"bridges\":\(live.bridges),\"relays\":\(live.relays),"
+                + "\"dialogs\":\(dialogs)}}\n"
         }
         return "ok\nstate: \(state)\nversion: \(Self.version)\nuptime: \(Self.fixed(uptime)) s\n"
             + "calls: \(engine.activeInboundCount)\ncalls total: \(engine.inboundTotal)\n"
             + "cps: \(Self.fixed(cps))\nlag: \(Self.fixed(lag * 1000)) ms\n"
+            + "live: \(live.calls) calls, \(live.bridges) bridges, \(live.relays) relays, \(dialogs) dialogs\n"
     }
 
     private func calls(_ engine: CallEngine, json: Bool) -> String {

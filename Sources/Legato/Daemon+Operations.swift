@@ -112,6 +112,7 @@ extension Daemon {
                 applied.media.workers = configuration.media.workers
                 let scenario = try make(LegatoServer.Context(configuration: applied, media: media, logger: logger))
                 try admission?.apply(applied)
+                scenario.takeOver(from: engine.scenario)
                 engine.scenario = scenario
                 engine.maxCalls = applied.signalling.maxCalls
                 engine.earlyMediaTimeout = applied.signalling.earlyMediaTimeout

@@ -214,8 +214,8 @@ public final class CallEngine: SIPEndpointDelegate {
         Task { @SIPActor in
             var record = record
             if let stats = await session.finalStats() {
-                record.media.caller = CallRecord.LegMedia(packetsIn: stats.a.rtp.packetsIn, packetsOut: stats.a.rtp.packetsOut)
-                record.media.callee = CallRecord.LegMedia(packetsIn: stats.b.rtp.packetsIn, packetsOut: stats.b.rtp.packetsOut)
+                record.media.caller = CallRecord.LegMedia(relayed: stats.a.rtp)
+                record.media.callee = CallRecord.LegMedia(relayed: stats.b.rtp)
             }
             sink(record)
         }

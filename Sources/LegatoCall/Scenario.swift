@@ -6,6 +6,16 @@ public protocol Scenario: AnyObject {
     /// A new inbound call (VoxEngine's `AppEvents.CallAlerting`). Answer,
     /// reject or bridge `alerting.call`; use `engine.callSIP` to place other legs.
     func callAlerting(_ alerting: CallAlerting, engine: CallEngine)
+
+    /// A reload made this scenario take new calls instead of `previous`,
+    /// which keeps serving the calls it took. Carry over state that must
+    /// outlive it (counts of calls in progress); the default carries nothing.
+    func takeOver(from previous: any Scenario)
+}
+
+extension Scenario {
+    /// Carries nothing over.
+    public func takeOver(from previous: any Scenario) {}
 }
 
 /// The data of a new inbound call (VoxEngine's `CallAlerting` event).

@@ -29,19 +29,31 @@ public struct TrunkCaps: Sendable {
     public func activeCalls(_ trunk: String) -> Int { active[trunk] ?? 0 }
 
     /// Takes a slot on `trunk` at `now` (seconds, monotonic); nil when taken,
-    /// else the cap that refused it.
+    /// else the cap that refused it. Calls on trunks without caps are counted
+    /// too, so that caps a reload adds (`limited(by:)`) see them.
     public mutating func acquire(_ trunk: String, now: Double) -> RefusalReason? {
-        guard let limit = limits[trunk] else { return nil }
-        if limit.maxCalls > 0 && (active[trunk] ?? 0) >= limit.maxCalls { return .trunkMaxCalls }
-        if limit.maxCPS > 0 {
-            var window = windows[trunk] ?? (now, 0)
-            if now - window.start >= 1 { window = (now, 0) }
-            if window.count >= limit.maxCPS { return .trunkMaxCPS }
-            window.count += 1
-            windows[trunk] = window
+        if let limit = limits[trunk] {
+            if limit.maxCalls > 0 && (active[trunk] ?? 0) >= limit.maxCalls { return .trunkMaxCalls }
+            if limit.maxCPS > 0 {
+                var window = windows[trunk] ?? (now, 0)
+                if now - window.start >= 1 { window = (now, 0) }
+                if window.count >= limit.maxCPS { return .trunkMaxCPS }
+                window.count += 1
+                windows[trunk] = window
+            }
         }
         active[trunk, default: 0] += 1
         return nil
+    }
+
+    /// The same calls in progress and CPS windows, by trunk name, under new
+    /// limits (a reload): calls taken before still hold their slots and
+    /// release them into the result.
+    public func limited(by limits: [String: Limits]) -> TrunkCaps {
+        var next = TrunkCaps(limits: limits)
+        next.active = active
+        next.windows = windows
+        return next
     }
 
     /// Gives back a slot taken with `acquire`.

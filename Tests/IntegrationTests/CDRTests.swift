@@ -58,6 +58,8 @@ extension Integration {
                 #expect(start.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"#, options: .regularExpression) != nil, "\(start)")
                 let media = try #require(r["media"] as? [String: Any])
                 #expect(media["mode"] as? String == "direct")
+                // Direct media never crosses Legato: no per-leg counters, loss or jitter.
+                #expect(media["caller"] is NSNull && media["callee"] is NSNull, "\(media)")
                 if disposition == "answered" {
                     #expect(r["answer"] is String)
                     #expect(r["trunk"] as? String == "local")
@@ -131,6 +133,12 @@ extension Integration {
                 #expect(a["packets_out"] as? Int == 5, "\(a)")
                 #expect(b["packets_in"] as? Int == 5, "\(b)")
                 #expect(b["packets_out"] as? Int == 5, "\(b)")
+                // RFC 3550 loss and jitter, measured by the relay: numbers (0 lost over loopback).
+                for leg in [a, b] {
+                    #expect(leg["lost"] as? Int == 0, "\(leg)")
+                    let jitter = try #require(leg["jitter_ms"] as? Double, "jitter_ms is a number once RTP arrived: \(leg)")
+                    #expect(jitter >= 0 && jitter < 1000, "\(leg)")
+                }
 
                 let after = try MetricsScrape.fetch(port: metricsPort)
                 #expect(after.value("legato_calls_active") == 0, "\(after.text)")

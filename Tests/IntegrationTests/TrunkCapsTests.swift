@@ -32,6 +32,65 @@ extension Integration {
             #expect(log.contains(key == "max_calls" ? "reason=trunk_max_calls" : "reason=trunk_max_cps"), "\(log)")
         }
     
+        @Test("max_calls 2 holds exactly across a reload: 2 calls held, reload, the 3rd gets 503; once they end, 2 of 3 again")
+        func maxCallsSurvivesReload() async throws {
+            let test = try TestContext()
+            var conf = test.conf()
+            conf.trunkExtra = ["local": ["    max_calls: 2"]]
+            var uas = test.uas("uas-answer.xml")
+            uas.calls = 4
+            uas.timeLimit = .seconds(60)
+            var held = test.uac("uac-basic.xml")
+            held.calls = 2
+            held.rate = 20
+            held.limit = 2
+            held.pauseMilliseconds = 4_000
+            held.timeLimit = .seconds(30)
+            try await withLegato(conf, artifacts: test.artifacts) { legato in
+                let callee = try await SippProcess.start(uas, artifacts: test.artifacts)
+                let caller = try await SippProcess.start(held, artifacts: test.artifacts)
+                var connected = 0
+                _ = await waitUntilAsync(timeout: .seconds(10)) {
+                    let calls = (try? await Control.calls(legato)) ?? []
+                    connected = calls.filter { $0["state"] as? String == "CONNECTED" }.count
+                    return connected == 2
+                }
+                #expect(connected == 2, "both held calls up before the reload")
+                // The same conf plus one route: a new router (and, before the fix, fresh counts).
+                var next = conf
+                next.routes.insert(.init(name: "closed", ruriUser: "^2000$",
+                                         action: .reject(code: 403, reason: "Closed")), at: 0)
+                next.controlSocket = legato.conf.controlSocket
+                try next.yaml.write(toFile: legato.configPath, atomically: true, encoding: .utf8)
+                let reload = try await legato.ctl("reload")
+                #expect(reload.status == 0 && reload.output.contains("3 routes"), "\(reload.output)")
+                // Third call while the two from before the reload are still up: the cap still says 2.
+                let third = try await SippProcess.run(test.refusedCaller(service: "1000", expecting: 503, role: "uac2"),
+                                                      artifacts: test.artifacts)
+                expectSuccess(third)
+                #expect(third.trace.finalResponse(to: "INVITE", .received)?.startLine.hasSuffix("503 Trunk Busy") == true,
+                        "\(third.messageLog)")
+                let heldResult = try await caller.finish()
+                expectSuccess(heldResult)
+                #expect(heldResult.successfulCalls == 2, "\(heldResult.finalStatistics)")
+                // The old router's calls gave their slots back to the new one's counts: exactly 2 free again.
+                var burst = test.uac("uac-basic.xml", role: "uac2")
+                burst.calls = 3
+                burst.rate = 40
+                burst.limit = 3
+                burst.pauseMilliseconds = 1_500
+                burst.timeLimit = .seconds(30)
+                let after = try await SippProcess.run(burst, artifacts: test.artifacts)
+                #expect(after.successfulCalls == 2, "\(after.finalStatistics)")
+                #expect(after.failedCalls == 1, "\(after.finalStatistics)")
+                let calleeResult = try await callee.finish(within: .seconds(15))
+                #expect(calleeResult.successfulCalls == 4, "\(calleeResult.finalStatistics)")
+                let refusals = legato.log.components(separatedBy: "reason=trunk_max_calls").count - 1
+                #expect(refusals == 2, "one refusal after the reload, one in the burst: \(legato.log)")
+                try await legato.expectNoCallsLeft()
+            }
+        }
+
         @Test("A route's deny pattern: 403 Destination Denied and nothing reaches the trunk")
         func deniedDestination() async throws {
             let test = try TestContext()

@@ -1,5 +1,6 @@
 import Testing
 @testable import LegatoCall
+import LegatoMedia
 
 /// The CDR value: disposition from the facts, times and durations, and the JSON line's field names and values.
 @Suite struct CallRecordTests {
@@ -71,6 +72,25 @@ import Testing
         #expect(line.contains(#""media":{"mode":"direct","srtp":false,"caller":null,"callee":null}"#))
         #expect(line.contains(#""transfer":{"to":"sip:carol@127.0.0.1","result":"failed 486"},"custom_data":null}"#))
         #expect(!Self.record().jsonLine.contains("transfer"))
+    }
+
+    @Test func relayedLegCarriesLossAndJitterOnceRTPArrived() {
+        var rtp = RelayStreamStats()
+        let silent = CallRecord.LegMedia(relayed: rtp)
+        #expect(silent.lost == 0, "a relay that received nothing lost nothing")
+        #expect(silent.jitterMilliseconds == nil, "no RTP: no jitter estimate")
+        rtp.packetsIn = 1
+        #expect(CallRecord.LegMedia(relayed: rtp).jitterMilliseconds == 0, "one packet: RFC 3550's initial J = 0")
+        rtp.packetsIn = 250
+        rtp.packetsOut = 248
+        rtp.packetsLost = 3
+        rtp.jitterMilliseconds = 1.8754
+        let leg = CallRecord.LegMedia(relayed: rtp)
+        #expect(leg == CallRecord.LegMedia(packetsIn: 250, packetsOut: 248, lost: 3, jitterMilliseconds: 1.8754))
+        var r = Self.record(answer: 1000, endAfter: 3000)
+        r.media = .init(mode: "relay", caller: leg, callee: silent)
+        #expect(r.jsonLine.contains(#""caller":{"packets_in":250,"packets_out":248,"lost":3,"jitter_ms":1.875}"#), "\(r.jsonLine)")
+        #expect(r.jsonLine.contains(#""callee":{"packets_in":0,"packets_out":0,"lost":0,"jitter_ms":null}"#), "\(r.jsonLine)")
     }
 
     @Test func controlCharactersAreEscaped() {

@@ -55,7 +55,10 @@ public final class CallBridge {
         self.linksEnds = linksEnds
         self.onEnd = onEnd
         self.logger = a.logger
+        LiveObjects.born(LiveObjects.bridges)
     }
+
+    deinit { LiveObjects.died(LiveObjects.bridges) }
 
     /// Joins `a` (inbound) and `b` (outbound). With `linksEnds`, either side's
     /// end ends the other: an outbound failure rejects the unanswered inbound

@@ -149,7 +149,10 @@ public final class Call {
         if let sipCallID { logger[metadataKey: "leg.callid"] = "\(sipCallID)" }
         self.logger = logger
         leg.delegate = self
+        LiveObjects.born(LiveObjects.calls)
     }
+
+    deinit { LiveObjects.died(LiveObjects.calls) }
 
     // MARK: - accessors
 

@@ -18,9 +18,9 @@ public struct CallRecord: Sendable, Equatable {
         public var packetsIn: UInt64
         /// RTP packets sent to the leg's remote.
         public var packetsOut: UInt64
-        /// Packets the remote sent that never arrived; nil: not measured (the relay does not parse RTP sequence numbers).
+        /// Packets the remote sent that never arrived (RFC 3550 A.3); nil: not measured.
         public var lost: UInt64?
-        /// Interarrival jitter in milliseconds; nil: not measured.
+        /// Interarrival jitter of what the remote sent, in milliseconds (RFC 3550 A.8); nil: not measured.
         public var jitterMilliseconds: Double?
 
         /// A leg's counters.

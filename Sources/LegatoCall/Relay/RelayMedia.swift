@@ -81,7 +81,10 @@ final class RelayMedia: SessionRewriter {
         self.b = LegState(srtp: SRTPNegotiator(policy: policies.b), origin: origins[.b] ?? .legato(address: address),
                           ice: session.ice[.b])
         self.initialAnswer = initialAnswer
+        LiveObjects.born(LiveObjects.relays)
     }
+
+    deinit { LiveObjects.died(LiveObjects.relays) }
 
     /// The `o=` line each side has seen last from Legato.
     var origins: [BridgeSide: SDPOrigin] { [.a: a.origin, .b: b.origin] }

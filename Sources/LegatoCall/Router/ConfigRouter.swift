@@ -25,9 +25,11 @@ public final class ConfigRouter: Scenario {
     /// `media.recordings` and `media.record_format` (`record: true` routes).
     let recordings: String
     let recordFormat: RecordFileFormat
-    /// Per-trunk `max_calls` / `max_cps`.
-    private var caps: TrunkCaps
-    private let started = ContinuousClock.now
+    /// Per-trunk `max_calls` / `max_cps` limits of this conf.
+    private let capLimits: [String: TrunkCaps.Limits]
+    /// The counts under them; shared with the router this one replaced on a
+    /// reload (`takeOver(from:)`), so calls in progress keep their slots.
+    private(set) var slots: TrunkSlots
 
     /// Compiles the configuration's routes and header policies. `media` runs
     /// relay-mode routes; without it they are refused with 488.
@@ -42,7 +44,8 @@ public final class ConfigRouter: Scenario {
         watchdog = .init(stopAfter: configuration.media.rtpTimeout, hangupAfter: configuration.media.rtpHangupTimeout)
         table = try RouteTable(configuration.routes)
         trunks = configuration.trunks
-        caps = TrunkCaps(limits: configuration.trunks.mapValues { .init(maxCalls: $0.maxCalls, maxCPS: $0.maxCPS) })
+        capLimits = configuration.trunks.mapValues { .init(maxCalls: $0.maxCalls, maxCPS: $0.maxCPS) }
+        slots = TrunkSlots(limits: capLimits)
         trunkFilters = try configuration.trunks.mapValues {
             (try HeaderFilter($0.headers), try HeaderFilter.fromTrunk($0.headers))
         }
@@ -184,22 +187,30 @@ public final class ConfigRouter: Scenario {
     /// Takes a slot under the trunk's `max_calls` / `max_cps` for the inbound
     /// call's lifetime, or refuses the call with 503 and returns false.
     private func admitToTrunk(_ inbound: Call, trunk: String) -> Bool {
-        let elapsed = ContinuousClock.now - started
-        let now = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        if let refusal = caps.acquire(trunk, now: now) {
+        let slots = self.slots
+        if let refusal = slots.acquire(trunk) {
             inbound.logger.notice("route.trunk-refused", metadata: ["trunk": "\(trunk)", "reason": "\(refusal.rawValue)"])
             inbound.refuse(code: 503, reason: refusal == .trunkMaxCalls ? "Trunk Busy" : "Trunk Rate Exceeded")
             return false
         }
         var released = false
-        let release: @SIPActor (CallEvent) -> Void = { [weak self] _ in
+        // Into the shared counts, also after a reload replaced this router.
+        let release: @SIPActor (CallEvent) -> Void = { _ in
             guard !released else { return }
             released = true
-            self?.caps.release(trunk)
+            slots.release(trunk)
         }
         _ = inbound.addEventListener(.disconnected, release)
         _ = inbound.addEventListener(.failed, release)
         return true
+    }
+
+    /// A reload: the counts of the router this one replaces (its calls in
+    /// progress, by trunk name) go on under this conf's limits.
+    public func takeOver(from previous: any Scenario) {
+        guard let previous = previous as? ConfigRouter else { return }
+        slots = previous.slots
+        slots.apply(capLimits)
     }
 
     /// The SRTP policies of a relayed bridge: the listener's on leg A, the trunk's on leg B.
