@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "LegatoSIPTests", dependencies: ["LegatoSIP", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LegatoCallTests", dependencies: ["LegatoCall"]),
         .testTarget(name: "LegatoTests", dependencies: ["Legato"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["LegatoMedia"], resources: [.copy("Scenarios")]),
+        .testTarget(name: "IntegrationTests", dependencies: ["LegatoMedia", "LegatoSecurity"], resources: [.copy("Scenarios")]),
     ],
     swiftLanguageModes: [.v6]
 )
