@@ -518,7 +518,3 @@ void legato_nua_register(nua_handle_t *nh, char const *registrar, int expires, c
 void legato_nua_unregister(nua_handle_t *nh) {
     nua_unregister(nh, TAG_END());
 }
-
-void legato_nua_set_max_message_size(nua_t *nua, size_t bytes) {
-    nua_set_params(nua, NTATAG_MAXSIZE(bytes), TAG_END());
-}

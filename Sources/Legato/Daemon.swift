@@ -84,7 +84,6 @@ final class Daemon {
         }
         let gate = try AdmissionGate(configuration: configuration, logger: logger)
         gate.install()
-        for endpoint in endpoints { endpoint.setMaxMessageSize(configuration.security.maxMessageBytes) }
         admission = gate
         let engine = CallEngine(listeners: listeners, scenario: scenario, logger: logger)
         if let media {

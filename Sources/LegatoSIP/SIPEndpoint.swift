@@ -108,13 +108,6 @@ public final class SIPEndpoint {
         return registration
     }
 
-    /// Applies the largest message size sofia accepts on stream transports
-    /// (`security.max_message_bytes`; UDP datagrams are checked at the wire gate).
-    public func setMaxMessageSize(_ bytes: Int) {
-        guard let nua else { return }
-        legato_nua_set_max_message_size(nua, bytes)
-    }
-
     /// Shuts the agent down (sofia ends what is left of its dialogs) and waits for it.
     public func shutdown() async {
         guard let nua, !isShutDown else { return }

@@ -47,5 +47,64 @@ extension Integration {
             #expect(reached.isEmpty, "\(reached.map(\.text))")
             #expect(log.contains("reason=destination_denied"), "\(log)")
         }
+
+        @Test("fallback: next — calls the capped trunk refuses take the next matching route: of 4 overlapping calls, 2 reach each trunk and none gets 503")
+        func fallbackNextTakesTheNextRoute() async throws {
+            let test = try TestContext()
+            var conf = test.conf()
+            conf.trunks.append(.init(name: "backup", uri: "sip:127.0.0.1:\(test.ports.uac2)"))
+            conf.routes.append(.init(name: "to-backup", ruriUser: "^[0-9]+$", action: .bridge(trunk: "backup")))
+            conf.trunkExtra = ["local": ["    max_calls: 2"]]
+            conf.routeExtra = ["to-local": ["    fallback: next"]]
+            var uas = test.uas("uas-answer.xml")
+            uas.calls = 2
+            uas.timeLimit = .seconds(30)
+            var backup = SippOptions(scenario: "uas-answer.xml", role: "backup", localPort: test.ports.uac2,
+                                     mediaPort: test.ports.uac2Media, controlPort: test.ports.uac2Control, remotePort: nil)
+            backup.calls = 2
+            backup.timeLimit = .seconds(30)
+            var uac = test.uac("uac-basic.xml")
+            uac.calls = 4
+            uac.rate = 40
+            uac.limit = 4
+            uac.pauseMilliseconds = 1_500
+            uac.timeLimit = .seconds(30)
+            let (result, backupResult, log) = try await withLegato(conf, artifacts: test.artifacts) { legato in
+                let second = try await SippProcess.start(backup, artifacts: test.artifacts)
+                let result = try await test.call(uac: uac, uas: uas)
+                let backupResult = try await second.finish(within: .seconds(30))
+                try await legato.expectNoCallsLeft()
+                return (result, backupResult, legato.log)
+            }
+            #expect(result.uac.successfulCalls == 4, "\(result.uac.finalStatistics)")
+            #expect(result.uac.failedCalls == 0, "\(result.uac.finalStatistics)")
+            #expect(result.uas?.successfulCalls == 2, "\(result.uas?.finalStatistics ?? [:])")
+            #expect(backupResult.successfulCalls == 2, "\(backupResult.finalStatistics)")
+            #expect(log.components(separatedBy: "route.fallback").count - 1 == 2, "\(log)")
+        }
+
+        @Test("Without fallback the last route's cap refusal stands: fallback: next on a route with no next match answers 503")
+        func fallbackWithoutNextRouteAnswers503() async throws {
+            let test = try TestContext()
+            var conf = test.conf()
+            conf.trunkExtra = ["local": ["    max_cps: 1"]]
+            conf.routeExtra = ["to-local": ["    fallback: next"]]
+            var uas = test.uas("uas-answer.xml")
+            uas.calls = 1
+            uas.timeLimit = .seconds(30)
+            var uac = test.uac("uac-basic.xml")
+            uac.calls = 2
+            uac.rate = 40
+            uac.limit = 2
+            uac.pauseMilliseconds = 500
+            uac.timeLimit = .seconds(30)
+            let result = try await withLegato(conf, artifacts: test.artifacts) { legato in
+                let result = try await test.call(uac: uac, uas: uas)
+                try await legato.expectNoCallsLeft()
+                return result
+            }
+            #expect(result.uac.successfulCalls == 1, "\(result.uac.finalStatistics)")
+            #expect(result.uac.trace.responses(to: "INVITE", .received, code: 503).count == 1)
+        }
     }
 }

@@ -216,7 +216,7 @@ struct OutboundSecurityConfigTests {
     func srtpWithoutTLSWarns() throws {
         let config = try ConfigLoader.parse(conf(trunk: "    srtp: required"), path: "t.conf")
         #expect(config.warnings.map(\.key) == ["trunks.t.srtp"])
-        #expect(config.warnings.first?.line == 8)
+        #expect(config.warnings.first?.line == 7)
     }
 
     @Test("Bad values are reported at their file:line:key", arguments: [

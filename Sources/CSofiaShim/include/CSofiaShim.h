@@ -251,7 +251,5 @@ void legato_nua_handle_allow_one_challenge(nua_handle_t *nh);
 void legato_nua_register(nua_handle_t *nh, char const *registrar, int expires, char const *contact);
 /// nua_unregister (variadic): expires the handle's registration.
 void legato_nua_unregister(nua_handle_t *nh);
-/// nua_set_params(NTATAG_MAXSIZE) (variadic): largest message nta accepts on a stream transport.
-void legato_nua_set_max_message_size(nua_t *nua, size_t bytes);
 
 #endif
