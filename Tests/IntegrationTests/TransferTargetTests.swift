@@ -26,6 +26,24 @@ extension Integration {
             #expect(!log.contains("transfer.dialing"), "\(log)")
         }
 
+        @Test("An allowed target is routed like any call: its route's deny applies — NOTIFY 403, nothing is dialled, the call goes on")
+        func allowedTargetIsRoutedAndItsPoliciesApply() async throws {
+            let test = try TestContext()
+            var s = BlindTransfer.setup(test, targetScenario: "uas-answer.xml", final: "403")
+            s.conf.routeExtra = ["transfer-target": ["    deny: [\"^carol$\"]"]]
+            let target = try UDPSocket(port: test.ports.uac2)
+            let (dialled, log) = try await withLegato(s.conf, artifacts: test.artifacts) { legato in
+                let transferor = try await SippProcess.start(s.transferor, artifacts: test.artifacts)
+                let caller = try await SippProcess.start(s.caller, artifacts: test.artifacts)
+                expectSuccess(try await caller.finish())
+                expectSuccess(try await transferor.finish(within: .seconds(15)))
+                try await legato.expectNoCallsLeft()
+                return (target.receiveAll(for: .milliseconds(300)), legato.log)
+            }
+            #expect(dialled.isEmpty, "nothing may reach the denied target: \(dialled.map(\.text))")
+            #expect(log.contains("transfer.not-dialled"), "\(log)")
+        }
+
         @Test("conf/examples/transfer.conf as shipped (only its ports moved): a transfer to sip:c@127.0.0.1:5090 reaches c through its route and trunk")
         func transferExampleAsShipped() async throws {
             let test = try TestContext()
