@@ -53,6 +53,32 @@ extension Integration {
             #expect(invites.count == 2)
             #expect(invites.first?.header("Proxy-Authorization") == nil)
             Self.expectValidDigest(invites.last?.header("Proxy-Authorization"), method: "INVITE", realm: "carrier")
+            // Later requests in the dialog carry the credentials too (no new challenge needed).
+            let bye = result.uas?.trace.requests("BYE", .received).first
+            Self.expectValidDigest(bye?.header("Proxy-Authorization"), method: "BYE", realm: "carrier")
+        }
+
+        @Test("A blind-transfer target routed to a trunk with credentials: its 407 is answered once and the transfer completes")
+        func transferLegAnswersTheChallenge() async throws {
+            let test = try TestContext()
+            var s = Integration.BlindTransfer.setup(test, targetScenario: "uas-challenge-once.xml", final: "200 OK")
+            s.conf.trunkExtra = ["transfer-target": ["    username: \(Self.username)", "    password: \"\(Self.password)\""]]
+            s.transferor.substitutions["<!--PROGRESS"] = ""
+            s.transferor.substitutions["PROGRESS-->"] = ""
+            let (transferor, invites) = try await withLegato(s.conf, artifacts: test.artifacts) { legato in
+                let targetProcess = try await SippProcess.start(s.target, artifacts: test.artifacts)
+                let transferor = try await SippProcess.start(s.transferor, artifacts: test.artifacts)
+                let caller = try await SippProcess.start(s.caller, artifacts: test.artifacts)
+                let transferorResult = try await transferor.finish(within: .seconds(20))
+                _ = try await caller.finish(within: .seconds(20))
+                let targetResult = try await targetProcess.finish(within: .seconds(20))
+                try await legato.expectNoCallsLeft()
+                return (transferorResult, targetResult.trace.requests("INVITE", .received))
+            }
+            expectSuccess(transferor)
+            #expect(invites.count == 2)
+            #expect(invites.first?.header("Proxy-Authorization") == nil)
+            Self.expectValidDigest(invites.last?.header("Proxy-Authorization"), method: "INVITE", realm: "carrier")
         }
 
         @Test("A second challenge fails the call (the caller gets the mapped 503) and nothing more is sent")
