@@ -65,16 +65,7 @@ extension Integration {
             s.conf.trunkExtra = ["transfer-target": ["    username: \(Self.username)", "    password: \"\(Self.password)\""]]
             s.transferor.substitutions["<!--PROGRESS"] = ""
             s.transferor.substitutions["PROGRESS-->"] = ""
-            let (transferor, invites) = try await withLegato(s.conf, artifacts: test.artifacts) { legato in
-                let targetProcess = try await SippProcess.start(s.target, artifacts: test.artifacts)
-                let transferor = try await SippProcess.start(s.transferor, artifacts: test.artifacts)
-                let caller = try await SippProcess.start(s.caller, artifacts: test.artifacts)
-                let transferorResult = try await transferor.finish(within: .seconds(20))
-                _ = try await caller.finish(within: .seconds(20))
-                let targetResult = try await targetProcess.finish(within: .seconds(20))
-                try await legato.expectNoCallsLeft()
-                return (transferorResult, targetResult.trace.requests("INVITE", .received))
-            }
+            let (transferor, invites) = try await Integration.BlindTransfer.runToTarget(s, test)
             expectSuccess(transferor)
             #expect(invites.count == 2)
             #expect(invites.first?.header("Proxy-Authorization") == nil)
