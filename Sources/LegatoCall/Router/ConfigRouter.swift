@@ -66,12 +66,11 @@ public final class ConfigRouter: Scenario {
 
     /// Routes by the first matching route listed after `after` (nil: the first
     /// of all); a bridge refused by its trunk's caps with `fallback: next`
-    /// comes back here with its own name.
+    /// comes back here with its own name, once it knows a later route matches.
     private func route(_ alerting: CallAlerting, after: String?, engine: CallEngine) {
         let inbound = alerting.call
         guard let match = table.match(requestUser: alerting.destination, fromUser: alerting.callerid,
                                       headers: alerting.headers, after: after) else {
-            if after != nil { inbound.refuse(code: 503); return }  // not reached: checked before falling back
             inbound.logger.info("route.none")
             inbound.refuse(code: 404, reason: "No Route")
             return
