@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "LegatoCallTests", dependencies: ["LegatoCall"]),
         .testTarget(name: "LegatoTests", dependencies: ["Legato"]),
         // "Legato": the library tests run call logic in the test process (LibraryMediaAppsTests).
-        .testTarget(name: "IntegrationTests", dependencies: ["LegatoMedia", "Legato"], resources: [.copy("Scenarios")]),
+        .testTarget(name: "IntegrationTests", dependencies: ["LegatoMedia", "LegatoSecurity", "Legato"], resources: [.copy("Scenarios")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -381,6 +381,11 @@ static void legato_fill_message(su_home_t *home, sip_t const *sip, legato_event 
     }
     if (sip->sip_contact) out->contact_uri = legato_url(home, sip->sip_contact->m_url);
     if (sip->sip_user_agent) out->user_agent = sip->sip_user_agent->g_string;
+    msg_auth_t const *challenge = sip->sip_www_authenticate ? sip->sip_www_authenticate : sip->sip_proxy_authenticate;
+    if (challenge && challenge->au_params) {
+        char const *realm = msg_params_find(challenge->au_params, "realm=");
+        if (realm) out->challenge_realm = realm;
+    }
     if (sip->sip_authorization) out->authorization = legato_auth_string(home, sip->sip_authorization);
     if (sip->sip_proxy_authorization)
         out->proxy_authorization = legato_auth_string(home, sip->sip_proxy_authorization);
@@ -477,9 +482,39 @@ static void legato_nua_callback(nua_event_t event, int status, char const *phras
         break;
     default:
         ev.max_forwards = -1;
+        // Registration answers: Legato reads the status and a challenge's realm.
+        if (event == nua_r_register || event == nua_r_unregister) legato_fill_message(home, sip, &ev);
         break;
     }
     if (ev.has_message && ev.method && nua_event_is_incoming_request(event)) legato_fill_source(nua, &ev);
     agent->callback(agent->magic, &ev);
     su_home_deinit(home);
+}
+
+// ---------------------------------------------------------------- outbound auth, registration
+
+void legato_nua_authenticate(nua_handle_t *nh, char const *credentials) {
+    nua_authenticate(nh, NUTAG_AUTH(credentials), TAG_END());
+}
+
+void legato_nua_handle_allow_one_challenge(nua_handle_t *nh) {
+    nua_set_hparams(nh, NUTAG_RETRY_COUNT(1), TAG_END());
+}
+
+void legato_nua_register(nua_handle_t *nh, char const *registrar, int expires, char const *contact) {
+    char expires_text[16];
+    snprintf(expires_text, sizeof expires_text, "%d", expires);
+    nua_register(nh,
+                 NUTAG_REGISTRAR(registrar),
+                 SIPTAG_EXPIRES_STR(expires_text),
+                 TAG_IF(contact, SIPTAG_CONTACT_STR(contact)),
+                 // A registration with a trunk, not a NATed phone: no OPTIONS
+                 // keepalives, no Contact validation, no rewriting from Via.
+                 NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify"),
+                 NUTAG_KEEPALIVE(0),
+                 TAG_END());
+}
+
+void legato_nua_unregister(nua_handle_t *nh) {
+    nua_unregister(nh, TAG_END());
 }

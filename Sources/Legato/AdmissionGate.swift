@@ -20,6 +20,8 @@ final class AdmissionGate {
     /// `users` or identifies any trunk by `sources`.
     private var authRequired: Bool
     private let logger: Logger
+    /// `security.max_message_bytes` / `max_body_bytes` for datagrams.
+    private var sizeLimits: (message: Int, body: Int)
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
     private let logInterval: Double
@@ -36,6 +38,7 @@ final class AdmissionGate {
         chain = AdmissionChain(policy: try Self.policy(configuration))
         authenticator = DigestAuthenticator(realm: configuration.security.realm, users: configuration.users)
         authRequired = !configuration.users.isEmpty || configuration.trunks.values.contains { !$0.sources.isEmpty }
+        sizeLimits = (configuration.security.maxMessageBytes, configuration.security.maxBodyBytes)
         self.logger = logger
         self.logInterval = logInterval
         start = clock.now
@@ -66,6 +69,7 @@ final class AdmissionGate {
         chain = AdmissionChain(policy: try Self.policy(configuration))
         authenticator = DigestAuthenticator(realm: configuration.security.realm, users: configuration.users)
         authRequired = !configuration.users.isEmpty || configuration.trunks.values.contains { !$0.sources.isEmpty }
+        sizeLimits = (configuration.security.maxMessageBytes, configuration.security.maxBodyBytes)
     }
 
     /// Installs the gate on the wire.
@@ -91,7 +95,9 @@ final class AdmissionGate {
                                        userAgent: nil)
         } else {
             let head = WireHead(packet.bytes)
-            if let malformation = head.malformation {
+            if let malformation = head.malformation
+                ?? head.sizeProblem(size: packet.bytes.count, maxMessageBytes: sizeLimits.message,
+                                    maxBodyBytes: sizeLimits.body) {
                 refused(source, .malformed, detail: malformation)
                 return true
             }

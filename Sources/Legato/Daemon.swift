@@ -18,6 +18,8 @@ final class Daemon {
     var media: MediaWorkerPool?
     /// The wire and INVITE admission (`AdmissionGate`); a reload gives it the new policy.
     var admission: AdmissionGate?
+    /// Registrations with trunks (`register: true`), kept alive by nua.
+    var registrations: [SIPRegistration] = []
     /// Operations (`Daemon+Operations.swift`): CDRs, metrics, ctl, systemd.
     var records: CDRWriter?
     var admin: AdminServer?
@@ -108,6 +110,7 @@ final class Daemon {
             engine.loadMonitor = monitor
         }
         self.engine = engine
+        startRegistrations(engine: engine)
         try startOperations(engine: engine)
         logger.info("legato.ready", metadata: ["config": "\(configuration.sourcePath)"])
         notifier.notify("READY=1\nSTATUS=taking calls")

@@ -107,6 +107,7 @@ public final class CallEngine: SIPEndpointDelegate {
         guard let leg = endpoint.makeOutboundLeg(from: from, to: to) else {
             throw .cannotPlaceCall("the listener is shutting down")
         }
+        leg.credentials = options.credentials
         let call = Call(id: newCallID(), incoming: false, leg: leg, number: URIParts.user(of: uri) ?? "",
                         callerid: user, displayName: options.displayName ?? "", headers: options.headers,
                         sipCallID: nil, remoteSession: nil, logger: logger)
@@ -119,7 +120,7 @@ public final class CallEngine: SIPEndpointDelegate {
         return call
     }
 
-    private func listener(for uri: String) -> Listener? {
+    func listener(for uri: String) -> Listener? {
         let wantsIPv6 = URIParts.host(of: uri)?.hasPrefix("[") ?? false
         let transport = URIParts.transport(of: uri) ?? (uri.hasPrefix("sips:") ? "tls" : "udp")
         return listeners.first { $0.isIPv6 == wantsIPv6 && $0.transports.contains(transport) }

@@ -59,6 +59,9 @@ public struct CallSIPOptions: Sendable {
     public var maxForwards: Int
     /// Seconds to ring before the call is cancelled and fails with 480; nil = no limit.
     public var noAnswerTimeout: Double?
+    /// Credentials to answer one 401/407 from the far side with (a trunk's
+    /// `username`/`password`); a second challenge fails the call.
+    public var credentials: SIPCredentials?
     /// Headers Legato itself adds (Referred-By on a transfer leg): not
     /// subject to the X- rule of `headers`.
     var systemHeaders: [SIPHeader] = []

@@ -7,7 +7,7 @@ extension ConfigLoader {
         var keys: [String] {
             switch self {
             case .bridge: ["trunk", "mode", "user", "headers", "no_answer_timeout", "blind_transfer", "transfer_targets", "deny",
-                          "handle_tones", "digits_after_answer", "direct_after_answer", "record", "ringback"]
+                          "handle_tones", "digits_after_answer", "direct_after_answer", "record", "ringback", "fallback"]
             case .reject: ["code", "reason"]
             case .echo: []
             case .play: ["file", "then", "trunk", "user", "mode"]
@@ -165,6 +165,14 @@ extension ConfigLoader {
                 ringback = nil
             }
         }
+        var fallbackNext = false
+        if let fallback = route.string("fallback") {
+            if fallback == "next" {
+                fallbackNext = true
+            } else if fallback != "none" {
+                route.report("expected next or none, found '\(fallback)'", key: "fallback")
+            }
+        }
         guard let trunk else { return nil }
         var bridge = RouteAction.Bridge(trunk: trunk, mode: mode, user: user, headers: headers, noAnswerTimeout: timeout,
                                         blindTransfer: blindTransfer, handleTones: handleTones, digitsAfterAnswer: digits,
@@ -172,6 +180,7 @@ extension ConfigLoader {
                                         deny: deny)
         bridge.record = record && mode == .relay
         bridge.ringback = ringback?.uppercased()
+        bridge.fallbackNext = fallbackNext
         return bridge
     }
 

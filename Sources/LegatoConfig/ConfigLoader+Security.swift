@@ -4,7 +4,8 @@ extension ConfigLoader {
     /// `security:` — `scanner_user_agents`, `scanner_action`, `rate_limit` (`per_source_cps`,
     /// `block_seconds`) and `trusted`.
     static func readSecurity(_ section: MappingReader) -> SecurityConfig {
-        section.checkKeys(["scanner_user_agents", "scanner_action", "rate_limit", "trusted", "realm"])
+        section.checkKeys(["scanner_user_agents", "scanner_action", "rate_limit", "trusted", "realm",
+                           "max_message_bytes", "max_body_bytes"])
         var security = SecurityConfig()
         if let node = section.value("scanner_user_agents") {
             if node.isNull {
@@ -22,6 +23,9 @@ extension ConfigLoader {
             if let block = limit.number("block_seconds", minimum: 0, inclusive: true) { security.blockSeconds = block }
         }
         if let trusted = readCIDRList(section, "trusted") { security.trusted = trusted }
+        // Below 1500 bytes ordinary INVITEs would be lost; 65535 is the largest datagram.
+        if let size = section.integer("max_message_bytes", in: 1_500...65_535) { security.maxMessageBytes = size }
+        if let size = section.integer("max_body_bytes", in: 0...65_535) { security.maxBodyBytes = size }
         if let realm = section.string("realm") {
             if realm.contains("\"") || SIPSyntax.headerValueProblem(realm) != nil {
                 section.report("must be a header-safe string without quotes", key: "realm")

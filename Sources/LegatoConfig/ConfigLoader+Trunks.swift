@@ -27,7 +27,8 @@ extension ConfigLoader {
     /// One trunk: `uri` (required), `transport`, `headers`, `srtp`.
     private static func readTrunk(_ name: String, _ trunk: MappingReader) -> TrunkConfig? {
         trunk.checkKeys(["uri", "transport", "headers", "srtp", "custom_data_header", "sources",
-                        "max_calls", "max_cps"])
+                        "max_calls", "max_cps", "username", "password", "realm", "register",
+                        "register_expires", "srtp_over_plaintext"])
         var uri = trunk.requiredString("uri", "e.g. sip:127.0.0.1:5080")
         if let text = uri, let problem = SIPSyntax.uriProblem(text) {
             trunk.report(problem, key: "uri")
@@ -46,9 +47,48 @@ extension ConfigLoader {
                                  headers: headers, srtp: srtp)
         config.customDataHeader = customData
         config.sources = readCIDRList(trunk, "sources") ?? []
+        readCredentials(trunk, into: &config)
+        config.srtpOverPlaintext = trunk.bool("srtp_over_plaintext") ?? false
+        if srtp != .off, config.transport != .tls, !config.srtpOverPlaintext, let node = trunk.keyNode("srtp") {
+            trunk.diagnostics.warn("SDES keys are sent only over TLS: towards this \(config.transport.rawValue) trunk, "
+                                   + (srtp == .required ? "relayed calls are refused (488)" : "Legato offers plain RTP")
+                                   + "; set srtp_over_plaintext: true to send them anyway",
+                                   key: trunk.keyPath("srtp"), at: node)
+        }
+        if config.srtpOverPlaintext, let node = trunk.keyNode("srtp_over_plaintext") {
+            trunk.diagnostics.warn("SDES keys will cross a transport other than TLS to this trunk in clear text "
+                                   + "(anyone on the path can decrypt the media)",
+                                   key: trunk.keyPath("srtp_over_plaintext"), at: node)
+        }
         config.maxCalls = trunk.integer("max_calls", in: 0...10_000_000) ?? 0
         config.maxCPS = trunk.integer("max_cps", in: 0...1_000_000) ?? 0
         return config
+    }
+
+    /// `username` / `password` / `realm` (outbound digest) and `register` /
+    /// `register_expires`: header-safe strings, given together.
+    private static func readCredentials(_ trunk: MappingReader, into config: inout TrunkConfig) {
+        config.username = trunk.string("username")
+        config.password = trunk.string("password", allowEmpty: true)
+        config.realm = trunk.string("realm")
+        let values = [("username", config.username), ("password", config.password), ("realm", config.realm)]
+        for (key, value) in values {
+            if let value, value.contains(where: { $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
+                trunk.report("must not contain quotes or line breaks", key: key)
+            }
+        }
+        if let password = config.password, password.contains(":") {
+            // sofia's credential string is "scheme:realm:user:password" cut at colons.
+            trunk.report("must not contain ':' (sofia-sip cannot send such a password)", key: "password")
+        }
+        if (config.username == nil) != (config.password == nil) {
+            trunk.report("username and password go together", key: config.username == nil ? "password" : "username")
+        }
+        config.register = trunk.bool("register") ?? false
+        config.registerExpires = trunk.integer("register_expires", in: 10...86_400) ?? 3600
+        if config.register, config.username == nil {
+            trunk.report("register: true needs username and password", key: "register")
+        }
     }
 
     /// `custom_data_header:` — an X- header name (on a listener or a trunk).

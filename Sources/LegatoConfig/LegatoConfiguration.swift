@@ -251,6 +251,19 @@ public struct TrunkConfig: Sendable, Equatable {
     public var customDataHeader: String?
     /// `sources`: requests from these blocks are this trunk's (no auth, exempt from the rate limit).
     public var sources: [CIDR] = []
+    /// `username` / `password`: Legato answers one 401/407 from the trunk with these (digest).
+    public var username: String?
+    /// See `username`.
+    public var password: String?
+    /// `realm`: the realm to answer; nil answers the challenge's.
+    public var realm: String?
+    /// `register`: keep a registration with the trunk alive (needs `username`/`password`).
+    public var register = false
+    /// `register_expires`: seconds asked for in each REGISTER (default 3600).
+    public var registerExpires = 3600
+    /// `srtp_over_plaintext`: SDES keys may be sent to this trunk over a
+    /// transport other than TLS (default false: an SRTP offer towards it is refused).
+    public var srtpOverPlaintext = false
     /// `max_calls`: most calls bridged to this trunk at once; more get 503 (0: no limit).
     public var maxCalls = 0
     /// `max_cps`: most new calls to this trunk per second; more get 503 (0: no limit).
@@ -354,6 +367,9 @@ public enum RouteAction: Sendable, Equatable {
         /// Relay mode only: while the callee rings without early media, the
         /// caller hears this country's ringback (`ringback: US`).
         public var ringback: String?
+        /// `fallback: next`: when the trunk's `max_calls`/`max_cps` refuses
+        /// the call, the next matching route is tried instead of answering 503.
+        public var fallbackNext = false
         /// `transfer_targets`: regexes on the Refer-To URI (without `<>` and URI
         /// headers) a blind transfer may dial; a REFER to any other target gets
         /// 403 and nothing is dialled. Empty: no target allowed.

@@ -14,6 +14,11 @@ public struct SecurityConfig: Sendable, Equatable {
     public var trusted: [CIDR] = []
     /// `realm`: the digest realm of challenges (and of `users[].ha1`).
     public var realm = "legato"
+    /// `max_message_bytes`: larger SIP datagrams are dropped at the wire
+    /// (UDP; TCP/TLS keep sofia's own limit); default 32768.
+    public var maxMessageBytes = 32_768
+    /// `max_body_bytes`: a datagram whose body is larger is dropped at the wire; default 16384.
+    public var maxBodyBytes = 16_384
 
     /// The defaults: built-in scanner list dropped, no rate limit, nothing trusted.
     public init() {}

@@ -37,6 +37,8 @@ public final class SIPEndpoint {
 
     private var nua: OpaquePointer?
     private var legs: [OpaquePointer: SIPLeg] = [:]
+    /// Registrations with trunks, by handle.
+    private var registrations: [UInt: SIPRegistration] = [:]
     private var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
     private var isShutDown = false
 
@@ -89,6 +91,21 @@ public final class SIPEndpoint {
         let leg = SIPLeg(endpoint: self, handle: handle, direction: .outbound)
         legs[handle] = leg
         return leg
+    }
+
+    /// Starts a registration with `registrar` for address-of-record `aor`
+    /// (`register: true` on a trunk); nua refreshes it before `expires` runs out.
+    public func register(name: String, registrar: String, aor: String, expires: Int,
+                         credentials: SIPCredentials?) -> SIPRegistration? {
+        guard let nua, !isShutDown else { return nil }
+        let created = aor.withCString { a in legato_nua_handle_create(nua, nil, a, a) }
+        guard let handle = created else { return nil }
+        if credentials != nil { legato_nua_handle_allow_one_challenge(handle) }
+        let registration = SIPRegistration(name: name, handle: handle, registrar: registrar, expires: expires,
+                                           credentials: credentials, logger: logger)
+        registrations[UInt(bitPattern: handle)] = registration
+        registration.send()
+        return registration
     }
 
     /// Shuts the agent down (sofia ends what is left of its dialogs) and waits for it.
@@ -155,13 +172,18 @@ public final class SIPEndpoint {
             }
         case LEGATO_EV_R_INVITE:
             guard let nh, let leg = legs[nh] else { return }
+            if status == 401 || status == 407, leg.answerChallenge(realm: message?.challengeRealm) {
+                // Answered once with the trunk's credentials: nua sends the INVITE again.
+                logger.debug("sip.auth-answered", metadata: ["sip.status": "\(status)"])
+                return
+            }
             var response = message ?? SIPMessage()
             response.status = status
             if response.reason?.isEmpty ?? true { response.reason = phrase }
             leg.deliver(.response(response))
             if status == 401 || status == 407 {
-                // sofia keeps the dialog waiting for credentials (nua_authenticate),
-                // which Legato does not give yet: end it here.
+                // A challenge Legato has no (more) credentials for: sofia keeps the
+                // dialog waiting for nua_authenticate, so end it here.
                 end(leg, handle: nh, status: status, phrase: phrase)
             }
         case LEGATO_EV_I_ACK:
@@ -198,6 +220,15 @@ public final class SIPEndpoint {
                 legato_nua_handle_destroy(nh)
             }
         default:
+            if name == "nua_r_register" || name == "nua_r_unregister" {
+                registrations[nh.map { UInt(bitPattern: $0) } ?? 0]?.handle(status: status, phrase: phrase, message: message)
+                return
+            }
+            if name == "nua_r_bye", status == 401 || status == 407, let nh, let leg = legs[nh],
+               leg.answerChallenge(realm: nil) {
+                logger.debug("sip.auth-answered", metadata: ["sip.status": "\(status)", "sip.method": "BYE"])
+                return
+            }
             logger.trace("sip.event", metadata: ["sip.event": "\(name)", "sip.status": "\(status)"])
         }
     }
@@ -214,6 +245,8 @@ public final class SIPEndpoint {
         self.nua = nil
         for (_, leg) in legs { leg.terminate() }
         legs.removeAll()
+        for (_, registration) in registrations { if let nh = registration.detach() { legato_nua_handle_destroy(nh) } }
+        registrations.removeAll()
         legato_nua_destroy(nua)
         let waiters = shutdownWaiters
         shutdownWaiters.removeAll()

@@ -20,6 +20,31 @@ public final class SIPLeg {
     public private(set) var isTerminated = false
     /// The nua handle; nil after the dialog ended and the handle was destroyed.
     private(set) var handle: OpaquePointer?
+    /// Outbound legs: credentials to answer a 401/407 challenge with, once per
+    /// request Legato sends (INVITE, re-INVITE, BYE); a second challenge to the
+    /// same request fails it.
+    public var credentials: SIPCredentials? {
+        didSet {
+            if let handle, credentials != nil, oldValue == nil { legato_nua_handle_allow_one_challenge(handle) }
+        }
+    }
+    /// The current request's challenge was answered already.
+    var challengeAnswered = false
+    /// The realm of the last challenge answered (quoted), for a later request's.
+    private var lastRealm: String?
+
+    /// Answers the current request's challenge with `credentials` (realm from
+    /// the credentials, else the challenge's, else the last one answered);
+    /// false when there is nothing (more) to answer with.
+    func answerChallenge(realm challengeRealm: String?) -> Bool {
+        guard let handle, let credentials, !challengeAnswered,
+              let realm = credentials.realm.map({ "\"\($0)\"" }) ?? challengeRealm ?? lastRealm else { return false }
+        challengeAnswered = true
+        lastRealm = realm
+        let auth = "Digest:\(realm):\(credentials.username):\(credentials.password)"
+        auth.withCString { legato_nua_authenticate(handle, $0) }
+        return true
+    }
 
     init(endpoint: SIPEndpoint, handle: OpaquePointer, direction: Direction) {
         self.endpoint = endpoint
@@ -58,6 +83,7 @@ public final class SIPLeg {
     /// Sends a re-INVITE in the established dialog (a session modification).
     public func reinvite(body: SIPBody?, headers: [SIPHeader] = []) {
         guard let handle else { return }
+        challengeAnswered = false
         let block: String? = headers.isEmpty ? nil : headers.wireBlock
         block.withOptionalCString { h in
             body.withBody { ct, data, len in
@@ -75,6 +101,7 @@ public final class SIPLeg {
     /// Ends an established dialog.
     public func bye(headers: [SIPHeader] = []) {
         guard let handle else { return }
+        challengeAnswered = false
         let block: String? = headers.isEmpty ? nil : headers.wireBlock
         block.withOptionalCString { legato_nua_bye(handle, $0) }
     }

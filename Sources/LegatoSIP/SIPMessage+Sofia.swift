@@ -36,6 +36,7 @@ extension SIPMessage {
             callID: str(ev.call_id), maxForwards: ev.max_forwards >= 0 ? Int(ev.max_forwards) : nil,
             body: body, contactURI: str(ev.contact_uri), headers: headers)
         referTo = str(ev.refer_to)
+        challengeRealm = str(ev.challenge_realm)
         referredBy = str(ev.referred_by)
         rseq = Int(ev.rseq)
         cseq = Int(ev.cseq)

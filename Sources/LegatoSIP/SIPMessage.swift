@@ -56,6 +56,8 @@ public struct SIPMessage: Sendable, Equatable {
     public var allowsUpdate: Bool?
     /// Incoming requests: where the request came from (nil for responses and built messages).
     public var source: SIPSource?
+    /// 401/407 responses: the challenge's realm, quoted as in the header.
+    public var challengeRealm: String?
 
     /// A message from its main fields; the others keep their defaults (none, 0, false).
     public init(method: String? = nil, requestURI: String? = nil, requestUser: String? = nil,

@@ -11,6 +11,8 @@ public struct WireHead: Equatable, Sendable {
     public var userAgent: String?
     /// Why the header block is unacceptable, or nil.
     public var malformation: String?
+    /// Bytes after the blank line that ends the header block (0 when there is none).
+    public var bodyBytes = 0
 
     /// Largest header block accepted (bytes before the blank line).
     public static let maxHeaderBytes = 16_384
@@ -32,7 +34,11 @@ public struct WireHead: Equatable, Sendable {
                     malformation = "bare CR in header"; break
                 }
                 if byte == 10 { malformation = "bare LF in header"; break }
-                if index == start { blank = true; break }
+                if index == start {
+                    blank = true
+                    bodyBytes = max(0, bytes.count - (index + 2))
+                    break
+                }
                 if lineNumber == 0 || Self.isWanted(bytes, from: start, to: index) {
                     lines.append(Substring(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]),
                                                   as: UTF8.self)))
@@ -89,5 +95,15 @@ extension Substring {
         while let c = s.first, c == " " || c == "\t" { s = s.dropFirst() }
         while let c = s.last, c == " " || c == "\t" { s = s.dropLast() }
         return s
+    }
+}
+
+extension WireHead {
+    /// Why a datagram of `size` bytes with this head is too large for
+    /// `security.max_message_bytes` / `max_body_bytes` (0: no limit), or nil.
+    public func sizeProblem(size: Int, maxMessageBytes: Int, maxBodyBytes: Int) -> String? {
+        if maxMessageBytes > 0 && size > maxMessageBytes { return "message too large (\(size) bytes)" }
+        if maxBodyBytes > 0 && bodyBytes > maxBodyBytes { return "body too large (\(bodyBytes) bytes)" }
+        return nil
     }
 }

@@ -28,6 +28,7 @@ extension Integration {
             let transferorOptions = Baresip.Options.callee(test.ports, tone: tonePaths.transferor)
             let targetOptions = Baresip.Options.third(test.ports, tone: tonePaths.target, user: "carol")
             let targetURI = "sip:carol@127.0.0.1:\(targetOptions.sipPort)"
+            conf.routeTransferTarget(user: "carol", port: targetOptions.sipPort)
 
             let (a, b, c, marks) = try await withLegato(conf, artifacts: test.artifacts) { legato in
                 let result = try await withBaresip(targetOptions, artifacts: test.artifacts) { c in

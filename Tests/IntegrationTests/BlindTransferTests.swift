@@ -21,6 +21,7 @@ extension Integration {
                           transferEnabled: Bool = true) -> Setup {
             var conf = test.relayConf()
             for index in conf.routes.indices { conf.routes[index].blindTransfer = transferEnabled }
+            conf.routeTransferTarget(user: "carol", port: test.ports.uac2)
             var caller = test.uac("uac-relay-media.xml")
             caller.keys = ["rtp_port": "\(test.ports.spare)"]
             let targetURI = "sip:carol@127.0.0.1:\(test.ports.uac2)"

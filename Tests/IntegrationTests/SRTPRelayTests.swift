@@ -176,5 +176,24 @@ extension Integration {
                 try await legato.expectNoCallsLeft()
             }
         }
+
+        @Test("srtp_over_plaintext: a required-SRTP trunk over UDP without it gets no call (488 to the caller, nothing sent to the trunk)")
+        func noKeysOverPlaintext() async throws {
+            let test = try TestContext()
+            var conf = test.relayConf()
+            conf.trunks[0].srtp = "required"
+            conf.trunks[0].srtpOverPlaintext = false
+            let uac = test.refusedCaller(service: "1000", expecting: 488)
+            let trunk = try UDPSocket(port: test.ports.uas)
+            try await withLegato(conf, artifacts: test.artifacts) { legato in
+                let result = try await SippProcess.start(uac, artifacts: test.artifacts).finish()
+                expectSuccess(result)
+                #expect(trunk.receiveAll(for: .milliseconds(300)).isEmpty, "something reached the trunk")
+                let refusal = result.trace.responses(to: "INVITE", .received, code: 488).first
+                #expect(refusal?.startLine.contains("SRTP Needs TLS") == true, "\(String(describing: refusal?.startLine))")
+                #expect(legato.log.contains("route.srtp-refused"))
+                try await legato.expectNoCallsLeft()
+            }
+        }
     }
 }

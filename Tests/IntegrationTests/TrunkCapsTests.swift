@@ -4,21 +4,29 @@ extension Integration {
     /// Toll-fraud brakes: `trunks.NAME.max_calls` and `max_cps` (issue #10).
     @Suite("Trunk caps")
     struct TrunkCaps {
+        /// A caller placing `calls` calls at once (40/s, held `hold` ms) and the
+        /// trunk's callee expecting `answered` of them.
+        static func overlapping(_ test: TestContext, calls: Int, answered: Int,
+                                hold: Int) -> (uac: SippOptions, uas: SippOptions) {
+            var uas = test.uas("uas-answer.xml")
+            uas.calls = answered
+            uas.timeLimit = .seconds(30)
+            var uac = test.uac("uac-basic.xml")
+            uac.calls = calls
+            uac.rate = 40
+            uac.limit = calls
+            uac.pauseMilliseconds = hold
+            uac.timeLimit = .seconds(30)
+            return (uac, uas)
+        }
+
         @Test("max_calls 2 / max_cps 2: of 4 calls within a second, held 1.5 s, exactly 2 reach the trunk and 2 get 503", arguments: ["max_calls", "max_cps"])
         func capsAreExact(_ key: String) async throws {
             let test = try TestContext("capsAreExact-\(key)")
             var conf = test.conf()
             conf.trunkExtra = ["local": ["    \(key): 2"]]
-            var uas = test.uas("uas-answer.xml")
-            uas.calls = 2
-            uas.timeLimit = .seconds(30)
-            var uac = test.uac("uac-basic.xml")
-            uac.calls = 4
-            uac.rate = 40
-            uac.limit = 4
             // Held long enough that all four overlap (max_calls) and arrive within one second (max_cps).
-            uac.pauseMilliseconds = 1_500
-            uac.timeLimit = .seconds(30)
+            let (uac, uas) = Self.overlapping(test, calls: 4, answered: 2, hold: 1_500)
             let (result, log) = try await withLegato(conf, artifacts: test.artifacts) { legato in
                 let result = try await test.call(uac: uac, uas: uas)
                 try await legato.expectNoCallsLeft()
@@ -105,6 +113,49 @@ extension Integration {
             expectSuccess(result)
             #expect(reached.isEmpty, "\(reached.map(\.text))")
             #expect(log.contains("reason=destination_denied"), "\(log)")
+        }
+
+        @Test("fallback: next — calls the capped trunk refuses take the next matching route: of 4 overlapping calls, 2 reach each trunk and none gets 503")
+        func fallbackNextTakesTheNextRoute() async throws {
+            let test = try TestContext()
+            var conf = test.conf()
+            conf.trunks.append(.init(name: "backup", uri: "sip:127.0.0.1:\(test.ports.uac2)"))
+            conf.routes.append(.init(name: "to-backup", ruriUser: "^[0-9]+$", action: .bridge(trunk: "backup")))
+            conf.trunkExtra = ["local": ["    max_calls: 2"]]
+            conf.routeExtra = ["to-local": ["    fallback: next"]]
+            let (uac, uas) = Self.overlapping(test, calls: 4, answered: 2, hold: 1_500)
+            var backup = SippOptions(scenario: "uas-answer.xml", role: "backup", localPort: test.ports.uac2,
+                                     mediaPort: test.ports.uac2Media, controlPort: test.ports.uac2Control, remotePort: nil)
+            backup.calls = 2
+            backup.timeLimit = .seconds(30)
+            let (result, backupResult, log) = try await withLegato(conf, artifacts: test.artifacts) { legato in
+                let second = try await SippProcess.start(backup, artifacts: test.artifacts)
+                let result = try await test.call(uac: uac, uas: uas)
+                let backupResult = try await second.finish(within: .seconds(30))
+                try await legato.expectNoCallsLeft()
+                return (result, backupResult, legato.log)
+            }
+            #expect(result.uac.successfulCalls == 4, "\(result.uac.finalStatistics)")
+            #expect(result.uac.failedCalls == 0, "\(result.uac.finalStatistics)")
+            #expect(result.uas?.successfulCalls == 2, "\(result.uas?.finalStatistics ?? [:])")
+            #expect(backupResult.successfulCalls == 2, "\(backupResult.finalStatistics)")
+            #expect(log.components(separatedBy: "route.fallback").count - 1 == 2, "\(log)")
+        }
+
+        @Test("Without fallback the last route's cap refusal stands: fallback: next on a route with no next match answers 503")
+        func fallbackWithoutNextRouteAnswers503() async throws {
+            let test = try TestContext()
+            var conf = test.conf()
+            conf.trunkExtra = ["local": ["    max_cps: 1"]]
+            conf.routeExtra = ["to-local": ["    fallback: next"]]
+            let (uac, uas) = Self.overlapping(test, calls: 2, answered: 1, hold: 500)
+            let result = try await withLegato(conf, artifacts: test.artifacts) { legato in
+                let result = try await test.call(uac: uac, uas: uas)
+                try await legato.expectNoCallsLeft()
+                return result
+            }
+            #expect(result.uac.successfulCalls == 1, "\(result.uac.finalStatistics)")
+            #expect(result.uac.trace.responses(to: "INVITE", .received, code: 503).count == 1)
         }
     }
 }

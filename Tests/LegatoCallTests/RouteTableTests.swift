@@ -15,6 +15,19 @@ import LegatoSIP
         #expect(table.match(requestUser: "1001", fromUser: "a", headers: [])?.route.name == "all")
     }
 
+    /// `fallback: next`: the search goes on after the named route, skipping
+    /// routes that do not match.
+    @Test func matchAfterARouteSkipsItAndWhatDoesNotMatch() throws {
+        let table = try RouteTable([
+            RouteConfig(name: "first", match: RouteMatch(requestUser: "^1"), action: Self.bridge),
+            RouteConfig(name: "other", match: RouteMatch(requestUser: "^2"), action: Self.bridge),
+            RouteConfig(name: "backup", match: RouteMatch(requestUser: "^1"), action: Self.bridge),
+        ])
+        #expect(table.match(requestUser: "100", fromUser: "a", headers: [], after: "first")?.route.name == "backup")
+        #expect(table.match(requestUser: "100", fromUser: "a", headers: [], after: "backup") == nil)
+        #expect(table.match(requestUser: "100", fromUser: "a", headers: [], after: nil)?.route.name == "first")
+    }
+
     @Test func noMatchGivesNil() throws {
         let table = try RouteTable([RouteConfig(name: "digits", match: RouteMatch(requestUser: "^[0-9]+$"), action: Self.bridge)])
         #expect(table.match(requestUser: "alice", fromUser: "a", headers: []) == nil)

@@ -32,8 +32,11 @@ private let trunkAndRoute = """
     @Test func transferExampleLoads() throws {
         let config = try ConfigLoader.load(path: packageRoot + "/conf/examples/transfer.conf")
         #expect(config.media == MediaConfig(mode: .relay, address: "127.0.0.1", portRange: 30000...30999, workers: 0))
-        #expect(config.routes.first?.action == .bridge(.init(trunk: "local", mode: .relay, blindTransfer: true,
-                                                             transferTargets: ["^sip:c@127\\.0\\.0\\.1:5090$"])))
+        // The allowed target c@127.0.0.1:5090 is dialled through its own route and trunk.
+        #expect(config.routes.first?.action == .bridge(.init(trunk: "transfers", mode: .relay)))
+        #expect(config.trunks["transfers"]?.uri == "sip:127.0.0.1:5090")
+        #expect(config.routes.last?.action == .bridge(.init(trunk: "local", mode: .relay, blindTransfer: true,
+                                                            transferTargets: ["^sip:c@127\\.0\\.0\\.1:5090$"])))
         let relay = try ConfigLoader.load(path: packageRoot + "/conf/examples/relay.conf")
         #expect(relay.routes.first?.action == .bridge(.init(trunk: "local", mode: .relay, blindTransfer: false)))
     }

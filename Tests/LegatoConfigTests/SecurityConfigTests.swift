@@ -156,6 +156,89 @@ struct SecurityConfigTests {
     }
 }
 
+@Suite("Outbound auth, fallback, SRTP keys and size limits (issue #10)")
+struct OutboundSecurityConfigTests {
+    func conf(trunk: String, route: String = "", security: String = "") -> String {
+        """
+        listeners:
+          - address: 127.0.0.1
+        \(security)
+        trunks:
+          t:
+            uri: sip:127.0.0.1:5080
+        \(trunk)
+        routes:
+          - action: bridge
+            trunk: t
+        \(route)
+        """
+    }
+
+    @Test("username/password/realm, register, register_expires, srtp_over_plaintext, fallback and size limits are read")
+    func read() throws {
+        let config = try ConfigLoader.parse(conf(trunk: """
+                username: office
+                password: "pa ss"
+                realm: carrier
+                register: true
+                register_expires: 30
+                srtp: optional
+                srtp_over_plaintext: true
+            """, route: "    fallback: next", security: "security:\n  max_message_bytes: 4000\n  max_body_bytes: 1000"),
+            path: "t.conf")
+        let trunk = try #require(config.trunks["t"])
+        #expect(trunk.username == "office")
+        #expect(trunk.password == "pa ss")
+        #expect(trunk.realm == "carrier")
+        #expect(trunk.register)
+        #expect(trunk.registerExpires == 30)
+        #expect(trunk.srtpOverPlaintext)
+        guard case .bridge(let bridge) = config.routes[0].action else { Issue.record("not a bridge"); return }
+        #expect(bridge.fallbackNext)
+        #expect(config.security.maxMessageBytes == 4000)
+        #expect(config.security.maxBodyBytes == 1000)
+        // Sending keys in clear text is allowed, with a warning at the key.
+        #expect(config.warnings.map(\.key) == ["trunks.t.srtp_over_plaintext"])
+    }
+
+    @Test("Defaults: no credentials, no registration, keys only over TLS, no fallback, 32 KiB / 16 KiB limits")
+    func defaults() throws {
+        let config = try ConfigLoader.parse(conf(trunk: ""), path: "t.conf")
+        let trunk = try #require(config.trunks["t"])
+        #expect(trunk.username == nil && !trunk.register && trunk.registerExpires == 3600 && !trunk.srtpOverPlaintext)
+        guard case .bridge(let bridge) = config.routes[0].action else { Issue.record("not a bridge"); return }
+        #expect(!bridge.fallbackNext)
+        #expect(config.security.maxMessageBytes == 32_768)
+        #expect(config.security.maxBodyBytes == 16_384)
+    }
+
+    @Test("SRTP towards a UDP trunk without srtp_over_plaintext: a warning that keys are not sent")
+    func srtpWithoutTLSWarns() throws {
+        let config = try ConfigLoader.parse(conf(trunk: "    srtp: required"), path: "t.conf")
+        #expect(config.warnings.map(\.key) == ["trunks.t.srtp"])
+        #expect(config.warnings.first?.line == 7)
+    }
+
+    @Test("Bad values are reported at their file:line:key", arguments: [
+        ("    username: u\n", "", "", "trunks.t.username"),
+        ("    password: p\n", "", "", "trunks.t.password"),
+        ("    username: u\n    password: \"a:b\"\n", "", "", "trunks.t.password"),
+        ("    username: \"u\\\"x\"\n    password: p\n", "", "", "trunks.t.username"),
+        ("    register: true\n", "", "", "trunks.t.register"),
+        ("    register_expires: 5\n", "", "", "trunks.t.register_expires"),
+        ("    srtp_over_plaintext: maybe\n", "", "", "trunks.t.srtp_over_plaintext"),
+        ("", "    fallback: later\n", "", "routes[0].fallback"),
+        ("", "", "security:\n  max_message_bytes: 100\n", "security.max_message_bytes"),
+        ("", "", "security:\n  max_body_bytes: -1\n", "security.max_body_bytes"),
+    ])
+    func errorsAreLocated(_ trunk: String, _ route: String, _ security: String, key: String) {
+        let all = errors(conf(trunk: trunk, route: route, security: security))
+        let error = all.first { $0.key == key }
+        #expect(error != nil, "\(all.map(\.description))")
+        #expect((error?.line ?? 0) > 0)
+    }
+}
+
 @Suite("Shipped security files")
 struct ShippedSecurityFilesTests {
     @Test("conf/examples/secure.conf loads with its ACL, trunk sources and rate limit")
@@ -164,6 +247,11 @@ struct ShippedSecurityFilesTests {
         #expect(!config.listeners[0].allowFrom.isEmpty)
         #expect(config.trunks["carrier"]?.sources == [CIDR("198.51.100.0/28")!])
         #expect(config.security.perSourceCPS == 20)
+        #expect(config.trunks["carrier"]?.register == true)
+        #expect(config.trunks["carrier"]?.username == "legato-office")
+        #expect(config.security.maxMessageBytes == 16_384)
+        guard case .bridge(let office) = config.routes[0].action else { Issue.record("not a bridge"); return }
+        #expect(office.fallbackNext)
     }
 
     @Test("The fail2ban filter matches the refusal line for IPv4 and IPv6 sources and not other lines")

@@ -19,6 +19,19 @@ struct WireHeadTests {
         #expect(head("SIP/2.0 200 OK\r\nTo: <sip:1@h>;tag=1\r\n\r\n").method == nil)
     }
 
+    @Test("Body size and the max_message_bytes / max_body_bytes verdicts")
+    func sizeLimits() {
+        let text = "OPTIONS sip:h SIP/2.0\r\nTo: <sip:h>\r\nContent-Length: 10\r\n\r\n0123456789"
+        let options = head(text)
+        #expect(options.bodyBytes == 10)
+        #expect(head("OPTIONS sip:h SIP/2.0\r\nTo: <sip:h>\r\n\r\n").bodyBytes == 0)
+        #expect(options.sizeProblem(size: text.utf8.count, maxMessageBytes: 0, maxBodyBytes: 0) == nil)
+        #expect(options.sizeProblem(size: text.utf8.count, maxMessageBytes: text.utf8.count, maxBodyBytes: 10) == nil)
+        #expect(options.sizeProblem(size: text.utf8.count, maxMessageBytes: 0, maxBodyBytes: 9) == "body too large (10 bytes)")
+        #expect(options.sizeProblem(size: text.utf8.count, maxMessageBytes: 20, maxBodyBytes: 0)
+                == "message too large (\(text.utf8.count) bytes)")
+    }
+
     @Test("NUL, bare CR and bare LF in the header block are malformed")
     func hygiene() {
         #expect(head("INVITE sip:1@h SIP/2.0\r\nX-A: a\u{0}b\r\n\r\n").malformation != nil)

@@ -128,6 +128,9 @@ typedef struct legato_event {
     /// For LEGATO_EV_I_INFO / LEGATO_EV_I_MESSAGE / LEGATO_EV_I_REFER: the saved request, to be
     /// answered exactly once with legato_nua_respond_saved (which frees it).
     void *saved;
+    /// 401/407 responses: the realm of the first WWW-Authenticate or
+    /// Proxy-Authenticate challenge, quoted as in the header (NULL when absent).
+    char const *challenge_realm;
 } legato_event;
 
 enum { LEGATO_CALLSTATE_TERMINATED = 10 };
@@ -231,5 +234,22 @@ int legato_socket_find_listening(int port, int *fds, int max);
 /// SO_RCVBUFFORCE (else SO_RCVBUF) and the same for sending, to `bytes`;
 /// reports the sizes the kernel reports back. Returns 1 when forced.
 int legato_socket_set_buffers(int fd, int bytes, int *achieved_rcv, int *achieved_snd);
+
+// --- outbound digest auth and registration (shim.c, appended) ----------------
+
+/// nua_authenticate with NUTAG_AUTH(`credentials`), "Digest:\"realm\":user:password"
+/// (variadic): answers the challenge of the handle's last request, which nua sends again.
+void legato_nua_authenticate(nua_handle_t *nh, char const *credentials);
+/// nua_set_hparams(NUTAG_RETRY_COUNT(1)) (variadic): lets a handle that has
+/// credentials answer one challenge. nua counts every send of a request and
+/// handles a 401/407 only while that count is within the retry count, so the
+/// agent's 0 makes every challenge final (nua_authenticate then finds nothing
+/// waiting: "904 No matching challenge") and 1 allows exactly one retry.
+void legato_nua_handle_allow_one_challenge(nua_handle_t *nh);
+/// nua_register (variadic) to `registrar` with `expires` seconds and Contact
+/// `contact` (NULL: nua's own); answers arrive as LEGATO_EV_OTHER named "nua_r_register".
+void legato_nua_register(nua_handle_t *nh, char const *registrar, int expires, char const *contact);
+/// nua_unregister (variadic): expires the handle's registration.
+void legato_nua_unregister(nua_handle_t *nh);
 
 #endif

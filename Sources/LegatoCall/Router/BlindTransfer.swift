@@ -21,11 +21,23 @@ import LegatoSIP
 /// if the transferor already left, the transferee is hung up).
 @SIPActor
 enum BlindTransfer {
+    /// Why the router will not dial an allowed transfer target (no route,
+    /// destination denied, the target trunk's caps): reported to the transferor.
+    struct Refusal: Error {
+        let code: Int
+        let reason: String
+    }
+
+    /// Places the target's leg for a Refer-To URI (`dialable` form) with the
+    /// given options: the conf router dials it through its routing table.
+    typealias Dialer = @SIPActor (_ referTo: String, _ options: CallSIPOptions) throws(Refusal) -> Call
+
     /// Enables blind transfer on both calls of a bridged pair.
     /// `targets` are regexes on the Refer-To URI (as dialled: no `<>`, no URI
     /// headers); a REFER to anything else gets 403 and nothing is dialled.
+    /// `dial` places an allowed target's leg (nil: the Refer-To as it is).
     static func enable(_ calls: [Call], engine: CallEngine, filter: HeaderFilter?, noAnswerTimeout: Double?,
-                       targets: [String]) {
+                       targets: [String], dial: Dialer? = nil) {
         let allowed = targets.compactMap { try? Regex($0).ignoresCase() }
         for call in calls {
             call.handleBlindTransfer(true)
@@ -46,13 +58,14 @@ enum BlindTransfer {
                 let merged = own.filter { mine in !headers.contains { $0.name.lowercased() == mine.name.lowercased() } }
                     + headers
                 start(bridge, transferor: side, target: target, referredBy: referredBy,
-                      headers: filter?.filter(merged) ?? merged, engine: engine, noAnswerTimeout: noAnswerTimeout)
+                      headers: dial == nil ? filter?.filter(merged) ?? merged : merged, engine: engine,
+                      noAnswerTimeout: noAnswerTimeout, dial: dial)
             }
         }
     }
 
     private static func start(_ bridge: CallBridge, transferor side: BridgeSide, target: String, referredBy: String,
-                              headers: [SIPHeader], engine: CallEngine, noAnswerTimeout: Double?) {
+                              headers: [SIPHeader], engine: CallEngine, noAnswerTimeout: Double?, dial: Dialer?) {
         let transferor = bridge[side]
         let transferee = bridge[side.other]
         let referTo = Self.dialable(target)
@@ -72,11 +85,12 @@ enum BlindTransfer {
             return
         }
         let targetCall: Call
-        do {
-            targetCall = try engine.callSIP(Self.dialable(target), options: options)
+        do throws(Refusal) {
+            targetCall = try (dial ?? dialAsIs(engine))(referTo, options)
         } catch {
-            transferor.logger.warning("transfer.cannot-dial", metadata: ["error": "\(error)"])
-            try? transferor.notifyBlindTransferFailed(code: 400, reason: "Cannot Dial Transfer Target")
+            transferor.logger.notice("transfer.not-dialled", metadata: ["transfer.target": "\(referTo)",
+                                                                       "sip.status": "\(error.code)"])
+            try? transferor.notifyBlindTransferFailed(code: error.code, reason: error.reason)
             return
         }
         // From now on the transferor's end does not end the transferee.
@@ -120,6 +134,17 @@ enum BlindTransfer {
             try? transferor?.notifyBlindTransferSuccess()
             try? transferor?.hangup()
             target.logger.info("transfer.complete", metadata: ["call.transferee": "\(transferee.id)"])
+        }
+    }
+
+    /// Dials the Refer-To URI as it is (a scenario without a routing table).
+    private static func dialAsIs(_ engine: CallEngine) -> Dialer {
+        { referTo, options throws(Refusal) in
+            do {
+                return try engine.callSIP(referTo, options: options)
+            } catch {
+                throw Refusal(code: 400, reason: "Cannot Dial Transfer Target")
+            }
         }
     }
 

@@ -8,14 +8,14 @@ import LegatoSecurity
 /// bridges it to the route's trunk (VoxEngine's "easyProcess", made complete).
 @SIPActor
 public final class ConfigRouter: Scenario {
-    private let table: RouteTable
-    private let trunks: [String: TrunkConfig]
+    let table: RouteTable
+    let trunks: [String: TrunkConfig]
     /// Header filters per trunk and per route: towards the trunk, and from it.
-    private let trunkFilters: [String: (toTrunk: HeaderFilter, fromTrunk: HeaderFilter)]
-    private let routeFilters: [String: (toTrunk: HeaderFilter, fromTrunk: HeaderFilter)]
+    let trunkFilters: [String: (toTrunk: HeaderFilter, fromTrunk: HeaderFilter)]
+    let routeFilters: [String: (toTrunk: HeaderFilter, fromTrunk: HeaderFilter)]
     private let listenerCustomData: [String?]
     private let defaultNoAnswerTimeout: Double
-    private let logger: Logger
+    let logger: Logger
     private let media: MediaWorkerPool?
     private let mediaAddress: String
     private let watchdog: WatchdogSettings
@@ -64,9 +64,16 @@ public final class ConfigRouter: Scenario {
     /// Routes the call by the first matching route (404 when none matches) and
     /// performs its action: reject, bridge to the route's trunk, or echo.
     public func callAlerting(_ alerting: CallAlerting, engine: CallEngine) {
+        route(alerting, after: nil, engine: engine)
+    }
+
+    /// Routes by the first matching route listed after `after` (nil: the first
+    /// of all); a bridge refused by its trunk's caps with `fallback: next`
+    /// comes back here with its own name, once it knows a later route matches.
+    private func route(_ alerting: CallAlerting, after: String?, engine: CallEngine) {
         let inbound = alerting.call
         guard let match = table.match(requestUser: alerting.destination, fromUser: alerting.callerid,
-                                      headers: alerting.headers) else {
+                                      headers: alerting.headers, after: after) else {
             inbound.logger.info("route.none")
             inbound.refuse(code: 404, reason: "No Route")
             return
@@ -105,14 +112,31 @@ public final class ConfigRouter: Scenario {
             return
         }
         let user = RouteTable.expand(bridge.user, user: alerting.destination, captures: route.captures)
-        if bridge.deny.contains(where: { (try? Regex($0).ignoresCase().firstMatch(in: user)) != nil }) {
+        if Self.denies(bridge, user) {
             inbound.logger.notice("route.destination-denied", metadata: ["route": "\(route.route.name)",
                                                                         "reason": "destination_denied"])
             inbound.refuse(code: 403, reason: "Destination Denied")
             return
         }
-        guard admitToTrunk(inbound, trunk: trunk.name) else { return }
-        let uri = URIParts.withTransport(URIParts.replacingUser(in: trunk.uri, with: user), trunk.transport.rawValue)
+        if bridge.mode == .relay, trunk.srtp == .required, !Self.mayCarryKeys(trunk) {
+            inbound.logger.warning("route.srtp-refused", metadata: ["trunk": "\(trunk.name)",
+                                                                   "reason": "srtp_over_plaintext"])
+            inbound.refuse(code: 488, reason: "SRTP Needs TLS")
+            return
+        }
+        if let refusal = admitToTrunk(inbound, trunk: trunk.name) {
+            let reason = refusal == .trunkMaxCalls ? "Trunk Busy" : "Trunk Rate Exceeded"
+            if bridge.fallbackNext, table.match(requestUser: alerting.destination, fromUser: alerting.callerid,
+                                                headers: alerting.headers, after: route.route.name) != nil {
+                inbound.logger.info("route.fallback", metadata: ["route": "\(route.route.name)", "trunk": "\(trunk.name)",
+                                                                "reason": "\(refusal.rawValue)"])
+                self.route(alerting, after: route.route.name, engine: engine)
+            } else {
+                inbound.refuse(code: 503, reason: reason)
+            }
+            return
+        }
+        let uri = Self.requestURI(trunk, user: user)
         let filters = routeFilters[route.route.name] ?? trunkFilters[bridge.trunk]
         let filter = filters?.toTrunk
         var headers = filter?.filter(inbound.headers) ?? []
@@ -134,6 +158,7 @@ public final class ConfigRouter: Scenario {
             headers: headers, offer: inbound.remoteSession, maxForwards: alerting.maxForwards - 1,
             noAnswerTimeout: bridge.noAnswerTimeout ?? defaultNoAnswerTimeout)
         options.customData = inbound.customData()
+        options.credentials = Self.credentials(trunk)
         let reverse = filters?.fromTrunk
         if bridge.mode == .relay {
             guard let media else {
@@ -152,7 +177,8 @@ public final class ConfigRouter: Scenario {
                 joined.directAfterAnswer = bridge.directAfterAnswer
                 if bridge.blindTransfer {
                     BlindTransfer.enable([inbound, outbound], engine: engine, filter: filter, noAnswerTimeout: timeout,
-                                        targets: bridge.transferTargets)
+                                        targets: bridge.transferTargets,
+                                        dial: self?.transferDialer(engine: engine))
                 }
                 if bridge.handleTones { Self.handleTones(inbound, outbound) }
                 if let digits = bridge.digitsAfterAnswer { Self.sendDigitsAfterAnswer(digits, to: outbound) }
@@ -178,20 +204,33 @@ public final class ConfigRouter: Scenario {
         }
         if bridge.blindTransfer {
             BlindTransfer.enable([inbound, outbound], engine: engine, filter: filter, noAnswerTimeout: options.noAnswerTimeout,
-                                targets: bridge.transferTargets)
+                                targets: bridge.transferTargets, dial: transferDialer(engine: engine))
         }
         if bridge.handleTones { Self.handleTones(inbound, outbound) }
         if let digits = bridge.digitsAfterAnswer { Self.sendDigitsAfterAnswer(digits, to: outbound) }
     }
 
-    /// Takes a slot under the trunk's `max_calls` / `max_cps` for the inbound
-    /// call's lifetime, or refuses the call with 503 and returns false.
-    private func admitToTrunk(_ inbound: Call, trunk: String) -> Bool {
+    /// Takes a slot under the trunk's `max_calls` / `max_cps` for the
+    /// call's lifetime, or returns why the trunk refuses it (logged).
+    func admitToTrunk(_ call: Call, trunk: String) -> RefusalReason? {
+        if let refusal = acquireTrunkSlot(trunk, logger: call.logger) { return refusal }
+        holdTrunkSlot(trunk, until: call)
+        return nil
+    }
+
+    /// Takes a slot under the trunk's caps, or returns why not (logged).
+    func acquireTrunkSlot(_ trunk: String, logger: Logger) -> RefusalReason? {
+        guard let refusal = slots.acquire(trunk) else { return nil }
+        logger.notice("route.trunk-refused", metadata: ["trunk": "\(trunk)", "reason": "\(refusal.rawValue)"])
+        return refusal
+    }
+
+    /// Gives the slot back when `call` ends (now, without a call).
+    func holdTrunkSlot(_ trunk: String, until call: Call?) {
         let slots = self.slots
-        if let refusal = slots.acquire(trunk) {
-            inbound.logger.notice("route.trunk-refused", metadata: ["trunk": "\(trunk)", "reason": "\(refusal.rawValue)"])
-            inbound.refuse(code: 503, reason: refusal == .trunkMaxCalls ? "Trunk Busy" : "Trunk Rate Exceeded")
-            return false
+        guard let call else {
+            slots.release(trunk)
+            return
         }
         var released = false
         // Into the shared counts, also after a reload replaced this router.
@@ -200,9 +239,8 @@ public final class ConfigRouter: Scenario {
             released = true
             slots.release(trunk)
         }
-        _ = inbound.addEventListener(.disconnected, release)
-        _ = inbound.addEventListener(.failed, release)
-        return true
+        _ = call.addEventListener(.disconnected, release)
+        _ = call.addEventListener(.failed, release)
     }
 
     /// A reload: the counts of the router this one replaces (its calls in
@@ -217,7 +255,14 @@ public final class ConfigRouter: Scenario {
     private func policies(_ alerting: CallAlerting, _ trunk: TrunkConfig) -> RelayMedia.Policies {
         RelayMedia.Policies(
             a: listenerSRTP.indices.contains(alerting.listener) ? listenerSRTP[alerting.listener] : .optional,
-            b: trunk.srtp)
+            b: Self.mayCarryKeys(trunk) ? trunk.srtp : .off)
+    }
+
+    /// SDES keys go to a trunk only over TLS, or where its conf says
+    /// `srtp_over_plaintext: true`. Otherwise an `optional` trunk gets a plain
+    /// RTP/AVP offer and a `required` one no call (488, `route.srtp-refused`).
+    static func mayCarryKeys(_ trunk: TrunkConfig) -> Bool {
+        trunk.transport == .tls || trunk.srtpOverPlaintext
     }
 
     /// `handle_tones`: both legs report digits once the callee answered (the

@@ -31,9 +31,14 @@ public struct RouteTable: @unchecked Sendable {
         }
     }
 
-    /// The first route whose conditions all hold, or nil.
-    public func match(requestUser: String, fromUser: String, headers: [SIPHeader]) -> Match? {
-        for compiled in routes {
+    /// The first route whose conditions all hold, or nil; with `after`, the
+    /// first one listed after the route of that name (`fallback: next`).
+    public func match(requestUser: String, fromUser: String, headers: [SIPHeader], after: String? = nil) -> Match? {
+        var candidates = routes[...]
+        if let after, let index = routes.firstIndex(where: { $0.route.name == after }) {
+            candidates = routes[(index + 1)...]
+        }
+        for compiled in candidates {
             var captures: [String] = [requestUser]
             if let pattern = compiled.requestUser {
                 guard let m = requestUser.firstMatch(of: pattern) else { continue }
