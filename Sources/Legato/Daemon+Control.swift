@@ -44,15 +44,19 @@ extension Daemon {
         let uptime = LegatoMetrics.seconds(ContinuousClock.now - startedAt)
         let cps = uptime > 0 ? Double(engine.inboundTotal) / uptime : 0
         let lag = heartbeat?.lastLag ?? 0
+        let lags = heartbeat?.lags ?? LagHistogram()
         let state = engine.isDraining ? "draining" : "running"
+        let p99 = Self.fixed(lags.quantile(0.99) * 1000), maxLag = Self.fixed(lags.maximum * 1000)
         if json {
+            let lagFields: String = "\"lag_p99_ms\":\(p99),\"lag_max_ms\":\(maxLag),\"lag_beats\":\(lags.count)"
             return "{\"state\":\"\(state)\",\"version\":\"\(Self.version)\",\"uptime_s\":\(Self.fixed(uptime)),"
                 + "\"calls\":\(engine.activeInboundCount),\"calls_total\":\(engine.inboundTotal),"
-                + "\"cps\":\(Self.fixed(cps)),\"lag_ms\":\(Self.fixed(lag * 1000))}\n"
+                + "\"cps\":\(Self.fixed(cps)),\"lag_ms\":\(Self.fixed(lag * 1000)),\(lagFields)}\n"
         }
         return "ok\nstate: \(state)\nversion: \(Self.version)\nuptime: \(Self.fixed(uptime)) s\n"
             + "calls: \(engine.activeInboundCount)\ncalls total: \(engine.inboundTotal)\n"
             + "cps: \(Self.fixed(cps))\nlag: \(Self.fixed(lag * 1000)) ms\n"
+            + "lag p99: \(p99) ms, max: \(maxLag) ms\n"
     }
 
     private func calls(_ engine: CallEngine, json: Bool) -> String {

@@ -13,9 +13,11 @@ final class LoopHeartbeat {
     /// The lag of the last beat, in seconds.
     private(set) var lastLag: Double = 0
     /// The largest lag seen, in seconds.
-    private(set) var maxLag: Double = 0
+    var maxLag: Double { lags.maximum }
+    /// Every beat's lag since start (p99 and maximum for `legato ctl status`).
+    private(set) var lags = LagHistogram()
 
-    init(period: Duration = .milliseconds(250), notifier: SystemdNotifier) {
+    init(period: Duration = .milliseconds(100), notifier: SystemdNotifier) {
         self.period = period
         self.notifier = notifier
     }
@@ -33,7 +35,7 @@ final class LoopHeartbeat {
                 let now = ContinuousClock.now
                 let lag = max(0, LegatoMetrics.seconds(now - start - period))
                 self.lastLag = lag
-                self.maxLag = max(self.maxLag, lag)
+                self.lags.record(lag)
                 LegatoMetrics.signallingLag(lag)
                 if self.notifier.watchdogMicroseconds != nil, now - lastPing >= pingEvery {
                     lastPing = now
