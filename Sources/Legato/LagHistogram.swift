@@ -29,7 +29,10 @@ struct LagHistogram {
         var seen = 0
         for (index, n) in buckets.enumerated() {
             seen += n
-            if seen >= rank { return min(maximum, Double(index + 1) * Self.bucketSeconds) }
+            if seen >= rank {
+                // The overflow bucket has no upper edge: the maximum bounds it.
+                return index == buckets.count - 1 ? maximum : min(maximum, Double(index + 1) * Self.bucketSeconds)
+            }
         }
         return maximum
     }

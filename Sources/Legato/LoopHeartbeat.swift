@@ -9,7 +9,9 @@ import LegatoSIP
 final class LoopHeartbeat {
     private let period: Duration
     private let notifier: SystemdNotifier
-    private var task: Task<Void, Never>?
+    private var timer: LoopTimer?
+    private var pingEvery: Duration = .seconds(3600)
+    private var lastPing = ContinuousClock.now
     /// The lag of the last beat, in seconds.
     private(set) var lastLag: Double = 0
     /// The largest lag seen, in seconds.
@@ -23,30 +25,35 @@ final class LoopHeartbeat {
     }
 
     func start() {
-        guard task == nil else { return }
-        let period = self.period
-        let pingEvery: Duration = notifier.watchdogMicroseconds.map { .microseconds(Int64($0 / 3)) } ?? .seconds(3600)
-        task = Task { @SIPActor [weak self] in
-            var lastPing = ContinuousClock.now - pingEvery
-            while !Task.isCancelled {
-                let start = ContinuousClock.now
-                try? await Task.sleep(for: period)
-                guard let self, !Task.isCancelled else { return }
-                let now = ContinuousClock.now
-                let lag = max(0, LegatoMetrics.seconds(now - start - period))
-                self.lastLag = lag
-                self.lags.record(lag)
-                LegatoMetrics.signallingLag(lag)
-                if self.notifier.watchdogMicroseconds != nil, now - lastPing >= pingEvery {
-                    lastPing = now
-                    self.notifier.notify("WATCHDOG=1")
-                }
-            }
-        }
+        guard timer == nil else { return }
+        pingEvery = notifier.watchdogMicroseconds.map { .microseconds(Int64($0 / 3)) } ?? .seconds(3600)
+        lastPing = ContinuousClock.now - pingEvery
+        timer = LoopTimer()
+        arm()
     }
 
     func stop() {
-        task?.cancel()
-        task = nil
+        timer?.cancel()
+        timer = nil
+    }
+
+    /// One beat: a `LoopTimer` on the loop's own timer queue, so the lag is
+    /// the loop's, not how late a busy machine woke a `Task.sleep`.
+    private func arm() {
+        let start = ContinuousClock.now
+        let period = self.period
+        timer?.schedule(after: LegatoMetrics.seconds(period)) { [weak self] in
+            guard let self else { return }
+            let now = ContinuousClock.now
+            let lag = max(0, LegatoMetrics.seconds(now - start - period))
+            self.lastLag = lag
+            self.lags.record(lag)
+            LegatoMetrics.signallingLag(lag)
+            if self.notifier.watchdogMicroseconds != nil, now - self.lastPing >= self.pingEvery {
+                self.lastPing = now
+                self.notifier.notify("WATCHDOG=1")
+            }
+            self.arm()
+        }
     }
 }
