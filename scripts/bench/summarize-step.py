@@ -40,10 +40,12 @@ kp = os.path.join(R, 'kam_pids.txt')
 if os.path.exists(kp):
     sut = set(x for x in open(kp).read().strip().split(',') if x)
 per = collections.defaultdict(dict)
+waits = collections.defaultdict(dict)  # %wait: runnable but not running (the machine was busy)
 for l in open(os.path.join(R, 'pidstat.txt')):
     f = l.split()
     if len(f) >= 10 and f[0][0].isdigit() and f[2].isdigit():
         per[f[0]][f[2]] = float(f[7])
+        waits[f[0]][f[2]] = float(f[6])
 grp = collections.defaultdict(list)
 for t, d in per.items():
     if d.get(pids['uac'], 0) < 1.0:
@@ -52,6 +54,7 @@ for t, d in per.items():
     grp['uas'].append(d.get(pids['uas'], 0))
     if sut:
         grp['sut'].append(sum(v for p, v in d.items() if p in sut))
+        grp['sutwait'].append(max([v for p, v in waits[t].items() if p in sut] or [0]))
 for g, v in grp.items():
     if v:
         out['cpu_%s_avg' % g] = round(sum(v) / len(v), 1)
