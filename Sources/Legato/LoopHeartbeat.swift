@@ -24,12 +24,15 @@ final class LoopHeartbeat {
         self.notifier = notifier
     }
 
+    /// Beats on a `LoopTimer` on the loop's own timer queue, so the lag is
+    /// the loop's, not how late a busy machine woke a `Task.sleep`.
     func start() {
         guard timer == nil else { return }
         pingEvery = notifier.watchdogMicroseconds.map { .microseconds(Int64($0 / 3)) } ?? .seconds(3600)
         lastPing = ContinuousClock.now - pingEvery
-        timer = LoopTimer()
-        arm()
+        let timer = LoopTimer()
+        self.timer = timer
+        timer.repeating(every: period) { [weak self] lag in self?.beat(lag: lag) }
     }
 
     func stop() {
@@ -37,23 +40,15 @@ final class LoopHeartbeat {
         timer = nil
     }
 
-    /// One beat: a `LoopTimer` on the loop's own timer queue, so the lag is
-    /// the loop's, not how late a busy machine woke a `Task.sleep`.
-    private func arm() {
-        let start = ContinuousClock.now
-        let period = self.period
-        timer?.schedule(after: LegatoMetrics.seconds(period)) { [weak self] in
-            guard let self else { return }
-            let now = ContinuousClock.now
-            let lag = max(0, LegatoMetrics.seconds(now - start - period))
-            self.lastLag = lag
-            self.lags.record(lag)
-            LegatoMetrics.signallingLag(lag)
-            if self.notifier.watchdogMicroseconds != nil, now - self.lastPing >= self.pingEvery {
-                self.lastPing = now
-                self.notifier.notify("WATCHDOG=1")
-            }
-            self.arm()
+    private func beat(lag duration: Duration) {
+        let lag = max(0, LegatoMetrics.seconds(duration))
+        lastLag = lag
+        lags.record(lag)
+        LegatoMetrics.signallingLag(lag)
+        let now = ContinuousClock.now
+        if notifier.watchdogMicroseconds != nil, now - lastPing >= pingEvery {
+            lastPing = now
+            notifier.notify("WATCHDOG=1")
         }
     }
 }

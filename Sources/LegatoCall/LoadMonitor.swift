@@ -28,24 +28,15 @@ public final class LoadMonitor {
     /// Starts sampling (idempotent).
     public func start() {
         guard timer == nil else { return }
-        timer = LoopTimer()
-        arm()
+        let timer = LoopTimer()
+        self.timer = timer
+        timer.repeating(every: period) { [weak self] lag in self?.record(lag: lag) }
     }
 
     /// Stops sampling.
     public func stop() {
         timer?.cancel()
         timer = nil
-    }
-
-    private func arm() {
-        let start = ContinuousClock.now
-        let period = self.period
-        timer?.schedule(after: LegatoMetrics.seconds(period)) { [weak self] in
-            guard let self else { return }
-            self.record(lag: ContinuousClock.now - start - period)
-            self.arm()
-        }
     }
 
     private func record(lag: Duration) {

@@ -13,6 +13,8 @@ public final class LoopTimer {
     private var action: (@SIPActor () -> Void)?
     /// The retain the armed timer holds on itself (sofia holds an unretained pointer).
     private var selfRetain: Unmanaged<LoopTimer>?
+    /// Counts `cancel()` calls, so that a repeating beat that cancels stops.
+    private var cancels = 0
 
     /// A stopped timer on the signalling loop.
     public init() {
@@ -38,8 +40,22 @@ public final class LoopTimer {
         _ = legato_timer_start(timer, ms, loopTimerFired, Unmanaged.passUnretained(self).toOpaque())
     }
 
+    /// Runs `beat(lag)` every `period` until `cancel()`, where `lag` is how
+    /// much later than `period` the loop ran the beat (the loop's lag).
+    public func repeating(every period: Duration, _ beat: @escaping @SIPActor (Duration) -> Void) {
+        let start = ContinuousClock.now
+        let seconds = Double(period.components.seconds) + Double(period.components.attoseconds) / 1e18
+        schedule(after: seconds) {
+            let cancels = self.cancels
+            beat(ContinuousClock.now - start - period)
+            // A beat that cancelled the timer (or re-armed it otherwise) ends the repetition.
+            if self.cancels == cancels, !self.isArmed { self.repeating(every: period, beat) }
+        }
+    }
+
     /// Disarms the timer; the pending action, if any, never runs.
     public func cancel() {
+        cancels &+= 1
         guard let timer, action != nil else { return }
         legato_timer_stop(timer)
         action = nil

@@ -47,3 +47,24 @@ import Testing
         }
     }
 }
+
+extension LoopTimerTests {
+    @Test @SIPActor func repeatingBeatsUntilCancelled() async throws {
+        let timer = LoopTimer()
+        let lags: [Duration] = await withCheckedContinuation { done in
+            var seen: [Duration] = []
+            timer.repeating(every: .milliseconds(10)) { lag in
+                seen.append(lag)
+                if seen.count == 3 {
+                    timer.cancel()
+                    done.resume(returning: seen)
+                }
+            }
+        }
+        #expect(lags.count == 3)
+        #expect(lags.allSatisfy { $0 > .milliseconds(-2) && $0 < .seconds(5) })
+        #expect(!timer.isArmed)
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(!timer.isArmed, "a cancelled repeating timer stays stopped")
+    }
+}
