@@ -44,20 +44,24 @@ extension Daemon {
         let uptime = LegatoMetrics.seconds(ContinuousClock.now - startedAt)
         let cps = uptime > 0 ? Double(engine.inboundTotal) / uptime : 0
         let lag = heartbeat?.lastLag ?? 0
+        let lags = heartbeat?.lags ?? LagHistogram()
         let state = engine.isDraining ? "draining" : "running"
         // Objects alive now (zero when idle, unless something leaks) and sofia dialogs.
         let live = LiveObjects.snapshot
         let dialogs = endpoints.reduce(0) { $0 + $1.activeLegCount }
+        let p99 = Self.fixed(lags.quantile(0.99) * 1000), maxLag = Self.fixed(lags.maximum * 1000)
         if json {
+            let lagFields: String = "\"lag_p99_ms\":\(p99),\"lag_max_ms\":\(maxLag),\"lag_beats\":\(lags.count)"
             return "{\"state\":\"\(state)\",\"version\":\"\(Self.version)\",\"uptime_s\":\(Self.fixed(uptime)),"
                 + "\"calls\":\(engine.activeInboundCount),\"calls_total\":\(engine.inboundTotal),"
-                + "\"cps\":\(Self.fixed(cps)),\"lag_ms\":\(Self.fixed(lag * 1000)),"
+                + "\"cps\":\(Self.fixed(cps)),\"lag_ms\":\(Self.fixed(lag * 1000)),\(lagFields),"
                 + "\"live\":{\"calls\":\(live.calls),\"bridges\":\(live.bridges),\"relays\":\(live.relays),"
                 + "\"dialogs\":\(dialogs)}}\n"
         }
         return "ok\nstate: \(state)\nversion: \(Self.version)\nuptime: \(Self.fixed(uptime)) s\n"
             + "calls: \(engine.activeInboundCount)\ncalls total: \(engine.inboundTotal)\n"
             + "cps: \(Self.fixed(cps))\nlag: \(Self.fixed(lag * 1000)) ms\n"
+            + "lag p99: \(p99) ms, max: \(maxLag) ms\n"
             + "live: \(live.calls) calls, \(live.bridges) bridges, \(live.relays) relays, \(dialogs) dialogs\n"
     }
 

@@ -9,42 +9,46 @@ import LegatoSIP
 final class LoopHeartbeat {
     private let period: Duration
     private let notifier: SystemdNotifier
-    private var task: Task<Void, Never>?
+    private var timer: LoopTimer?
+    private var pingEvery: Duration = .seconds(3600)
+    private var lastPing = ContinuousClock.now
     /// The lag of the last beat, in seconds.
     private(set) var lastLag: Double = 0
     /// The largest lag seen, in seconds.
-    private(set) var maxLag: Double = 0
+    var maxLag: Double { lags.maximum }
+    /// Every beat's lag since start (p99 and maximum for `legato ctl status`).
+    private(set) var lags = LagHistogram()
 
-    init(period: Duration = .milliseconds(250), notifier: SystemdNotifier) {
+    init(period: Duration = .milliseconds(100), notifier: SystemdNotifier) {
         self.period = period
         self.notifier = notifier
     }
 
+    /// Beats on a `LoopTimer` on the loop's own timer queue, so the lag is
+    /// the loop's, not how late a busy machine woke a `Task.sleep`.
     func start() {
-        guard task == nil else { return }
-        let period = self.period
-        let pingEvery: Duration = notifier.watchdogMicroseconds.map { .microseconds(Int64($0 / 3)) } ?? .seconds(3600)
-        task = Task { @SIPActor [weak self] in
-            var lastPing = ContinuousClock.now - pingEvery
-            while !Task.isCancelled {
-                let start = ContinuousClock.now
-                try? await Task.sleep(for: period)
-                guard let self, !Task.isCancelled else { return }
-                let now = ContinuousClock.now
-                let lag = max(0, LegatoMetrics.seconds(now - start - period))
-                self.lastLag = lag
-                self.maxLag = max(self.maxLag, lag)
-                LegatoMetrics.signallingLag(lag)
-                if self.notifier.watchdogMicroseconds != nil, now - lastPing >= pingEvery {
-                    lastPing = now
-                    self.notifier.notify("WATCHDOG=1")
-                }
-            }
-        }
+        guard timer == nil else { return }
+        pingEvery = notifier.watchdogMicroseconds.map { .microseconds(Int64($0 / 3)) } ?? .seconds(3600)
+        lastPing = ContinuousClock.now - pingEvery
+        let timer = LoopTimer()
+        self.timer = timer
+        timer.repeating(every: period) { [weak self] lag in self?.beat(lag: lag) }
     }
 
     func stop() {
-        task?.cancel()
-        task = nil
+        timer?.cancel()
+        timer = nil
+    }
+
+    private func beat(lag duration: Duration) {
+        let lag = max(0, LegatoMetrics.seconds(duration))
+        lastLag = lag
+        lags.record(lag)
+        LegatoMetrics.signallingLag(lag)
+        let now = ContinuousClock.now
+        if notifier.watchdogMicroseconds != nil, now - lastPing >= pingEvery {
+            lastPing = now
+            notifier.notify("WATCHDOG=1")
+        }
     }
 }

@@ -2,7 +2,9 @@ import Logging
 import LegatoSIP
 
 /// Measures how late the signalling loop runs a periodic timer (everything on
-/// that loop queues behind SIP processing, so its lateness is the loop's lag)
+/// that loop queues behind SIP processing, so its lateness is the loop's lag;
+/// the timer is a `LoopTimer` on the loop's own queue, so a busy machine's
+/// dispatch threads — which wake `Task.sleep` — do not count as loop lag)
 /// and keeps an `OverloadDetector` verdict that `CallEngine` uses to shed new
 /// calls with 503 before a flood turns into a retransmission storm.
 @SIPActor
@@ -10,7 +12,7 @@ public final class LoadMonitor {
     private var detector: OverloadDetector
     private let period: Duration
     private let logger: Logger
-    private var task: Task<Void, Never>?
+    private var timer: LoopTimer?
 
     /// Current verdict.
     public var isOverloaded: Bool { detector.isOverloaded }
@@ -25,21 +27,16 @@ public final class LoadMonitor {
 
     /// Starts sampling (idempotent).
     public func start() {
-        guard task == nil else { return }
-        task = Task { @SIPActor [weak self, period] in
-            while !Task.isCancelled {
-                let start = ContinuousClock.now
-                try? await Task.sleep(for: period)
-                guard let self else { return }
-                self.record(lag: ContinuousClock.now - start - period)
-            }
-        }
+        guard timer == nil else { return }
+        let timer = LoopTimer()
+        self.timer = timer
+        timer.repeating(every: period) { [weak self] lag in self?.record(lag: lag) }
     }
 
     /// Stops sampling.
     public func stop() {
-        task?.cancel()
-        task = nil
+        timer?.cancel()
+        timer = nil
     }
 
     private func record(lag: Duration) {

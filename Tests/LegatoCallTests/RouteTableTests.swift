@@ -54,6 +54,18 @@ import LegatoSIP
         #expect(RouteTable.expand("x$9", user: "u", captures: m.captures) == "x")
     }
 
+    @Test func userTemplateExpandsInOnePass() {
+        let captures = ["0044123", "0", "44123"]
+        #expect(RouteTable.expand("plain", user: "u", captures: captures) == "plain")
+        #expect(RouteTable.expand("${user}-$1-$2", user: "u", captures: captures) == "u-0-44123")
+        // A dialed user that itself holds "$1" is inserted as is, not expanded again.
+        #expect(RouteTable.expand("${user}", user: "a$1", captures: captures) == "a$1")
+        #expect(RouteTable.expand("$0$x$", user: "u", captures: captures) == "$0$x$")
+        #expect(RouteTable.expand("$10", user: "u", captures: captures) == "00")
+        #expect(RouteTable.expand("${use", user: "u", captures: captures) == "${use")
+        #expect(RouteTable.expand("é${user}ü", user: "ß", captures: []) == "éßü")
+    }
+
     @Test func emptyMatchMatchesEverything() throws {
         let table = try RouteTable([RouteConfig(name: "any", match: RouteMatch(), action: Self.bridge)])
         #expect(table.match(requestUser: "", fromUser: "", headers: []) != nil)

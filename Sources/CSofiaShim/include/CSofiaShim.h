@@ -252,4 +252,18 @@ void legato_nua_register(nua_handle_t *nh, char const *registrar, int expires, c
 /// nua_unregister (variadic): expires the handle's registration.
 void legato_nua_unregister(nua_handle_t *nh);
 
+// --- loop timers (loop_timer.c) ----------------------------------------
+
+/// A one-shot timer on the su_root's own timer queue: fires on the loop
+/// thread with no thread hop (no Swift Task, no dispatch timer).
+typedef struct legato_timer legato_timer;
+/// A stopped timer on `root`; NULL on failure. Loop thread only.
+legato_timer *legato_timer_create(su_root_t *root);
+/// (Re)arms the timer: `cb(arg)` runs once on the loop thread after `ms`.
+int legato_timer_start(legato_timer *timer, unsigned long ms, legato_fd_callback cb, void *arg);
+/// Disarms the timer (nothing happens when it is not armed).
+void legato_timer_stop(legato_timer *timer);
+/// Disarms and frees the timer.
+void legato_timer_destroy(legato_timer *timer);
+
 #endif

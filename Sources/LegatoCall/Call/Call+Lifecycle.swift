@@ -185,9 +185,8 @@ extension Call {
 
     func startNoAnswerTimer() {
         guard let timeout = noAnswerTimeout, noAnswerTimer == nil, !incoming else { return }
-        noAnswerTimer = Task { @SIPActor [weak self] in
-            try? await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
-            guard !Task.isCancelled, let self else { return }
+        noAnswerTimer = LoopTimer(after: timeout) { [weak self] in
+            guard let self else { return }
             self.logger.info("call.no-answer-timeout", metadata: ["call.timeout": "\(timeout)"])
             self.noAnswerTimer = nil
             self.feed(.noAnswerTimeout)
@@ -197,9 +196,8 @@ extension Call {
     /// Early media lasts at most `earlyMediaTimeout`: then the call fails with 408.
     func startEarlyMediaTimer() {
         guard let timeout = earlyMediaTimeout, earlyMediaTimer == nil, incoming else { return }
-        earlyMediaTimer = Task { @SIPActor [weak self] in
-            try? await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
-            guard !Task.isCancelled, let self, self.machine.phase == .alerting else { return }
+        earlyMediaTimer = LoopTimer(after: timeout) { [weak self] in
+            guard let self, self.machine.phase == .alerting else { return }
             self.logger.info("call.early-media-timeout", metadata: ["call.timeout": "\(timeout)"])
             self.earlyMediaTimer = nil
             self.endCause = "early-media-timeout"

@@ -47,9 +47,8 @@ extension Call {
             switch action {
             case .arm(let seconds):
                 sessionTimerTask?.cancel()
-                sessionTimerTask = Task { @SIPActor [weak self] in
-                    try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
-                    guard !Task.isCancelled, let self else { return }
+                sessionTimerTask = LoopTimer(after: seconds) { [weak self] in
+                    guard let self else { return }
                     self.sessionTimerTask = nil
                     self.sessionTimerInput(.timerFired(canReinvite: !self.hasOfferInFlight))
                 }

@@ -99,9 +99,9 @@ public final class Call {
     /// Set by the engine on inbound calls when a media engine runs: what
     /// `answer()`/`startEarlyMedia()` anchor the call's media with.
     var anchorSettings: MediaAnchorSettings?
-    var noAnswerTimer: Task<Void, Never>?
+    var noAnswerTimer: LoopTimer?
     var noAnswerTimeout: Double?
-    var earlyMediaTimer: Task<Void, Never>?
+    var earlyMediaTimer: LoopTimer?
     var earlyMediaStarted = false
     /// Seconds an inbound call may stay in early media before it fails with 408; nil = no limit.
     var earlyMediaTimeout: Double?
@@ -110,7 +110,7 @@ public final class Call {
     var transferTargetFilter: (@SIPActor (String) -> Bool)?
     /// RFC 4028 on this leg (`Call+SessionTimer.swift`).
     var sessionTimer = SessionTimer(policy: .off)
-    var sessionTimerTask: Task<Void, Never>?
+    var sessionTimerTask: LoopTimer?
     /// What the inbound INVITE said about session timers.
     var inviteTimer = SessionTimer.Remote()
     /// What the re-INVITE or UPDATE being answered said about session timers.

@@ -55,19 +55,36 @@ public struct RouteTable: @unchecked Sendable {
         return nil
     }
 
-    /// Expands a user template: `${user}` is the dialed user, `$1`…`$9` the captures.
+    /// Expands a user template: `${user}` is the dialed user, `$1`…`$9` the
+    /// captures (empty when absent). One pass over the template's bytes: this
+    /// runs for every bridged call, and a template without `$` is returned as is.
     public static func expand(_ template: String, user: String, captures: [String]) -> String {
-        var out = template.replacingOccurrences(of: "${user}", with: user)
-        for i in stride(from: 9, through: 1, by: -1) {
-            out = out.replacingOccurrences(of: "$\(i)", with: i < captures.count ? captures[i] : "")
+        let dollar = UInt8(ascii: "$")
+        guard template.utf8.contains(dollar) else { return template }
+        let bytes = Array(template.utf8)
+        let userMarker = Array("${user}".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + user.utf8.count)
+        var i = 0
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == dollar, i + 1 < bytes.count {
+                let next = bytes[i + 1]
+                if next >= UInt8(ascii: "1"), next <= UInt8(ascii: "9") {
+                    let index = Int(next - UInt8(ascii: "0"))
+                    if index < captures.count { out.append(contentsOf: captures[index].utf8) }
+                    i += 2
+                    continue
+                }
+                if bytes[i...].starts(with: userMarker) {
+                    out.append(contentsOf: user.utf8)
+                    i += userMarker.count
+                    continue
+                }
+            }
+            out.append(byte)
+            i += 1
         }
-        return out
-    }
-}
-
-extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard !target.isEmpty, contains(target) else { return self }
-        return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+        return String(decoding: out, as: UTF8.self)
     }
 }
