@@ -13,6 +13,7 @@
 #include "CSofiaShim.h"
 
 #include <errno.h>
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -27,6 +28,12 @@ static _Atomic int legato_wire_watch[LEGATO_WIRE_MAX_FD];
 static _Atomic(legato_wire_filter) legato_wire_callback;
 
 void legato_wire_set_filter(legato_wire_filter filter) { atomic_store(&legato_wire_callback, filter); }
+
+// The datagram being filtered on this thread: its socket and source, for
+// legato_wire_reply and legato_wire_current_queue (valid during the filter's call).
+static __thread int legato_wire_current_fd = -1;
+static __thread struct sockaddr_storage legato_wire_current_peer;
+static __thread socklen_t legato_wire_current_peer_len;
 
 void legato_wire_watch_fd(int fd, int listener, int stream) {
     if (fd < 0 || fd >= LEGATO_WIRE_MAX_FD) return;
@@ -64,8 +71,13 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
         int alen = legato_wire_address((struct sockaddr const *)msg->msg_name, msg->msg_namelen, addr, &port);
         if (!alen) return n;
         size_t first = msg->msg_iov[0].iov_len < (size_t)n ? msg->msg_iov[0].iov_len : (size_t)n;
-        if (filter((watch & 0xffff) - 1, addr, alen, port, 0, (char const *)msg->msg_iov[0].iov_base, first) == 0)
-            return n;
+        legato_wire_current_fd = fd;
+        legato_wire_current_peer_len = msg->msg_namelen < sizeof legato_wire_current_peer
+            ? msg->msg_namelen : (socklen_t)sizeof legato_wire_current_peer;
+        memcpy(&legato_wire_current_peer, msg->msg_name, legato_wire_current_peer_len);
+        int refused = filter((watch & 0xffff) - 1, addr, alen, port, 0, (char const *)msg->msg_iov[0].iov_base, first);
+        legato_wire_current_fd = -1;
+        if (refused == 0) return n;
         // Refused: consumed without trace. Non-blocking sockets report "nothing
         // more"; a blocking caller (none in sofia) reads on.
         errno = EAGAIN;
@@ -102,7 +114,31 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
     return legato_wire_accept_filter(fd, conn, addr, len);
 }
 
+int legato_wire_reply(char const *data, size_t len) {
+    if (legato_wire_current_fd < 0 || !data) return -1;
+    ssize_t sent = sendto(legato_wire_current_fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL,
+                          (struct sockaddr const *)&legato_wire_current_peer, legato_wire_current_peer_len);
+    return sent == (ssize_t)len ? 0 : -1;
+}
+
+int legato_wire_current_queue(int *queued, int *capacity) {
+    if (legato_wire_current_fd < 0) return -1;
+    return legato_socket_queue(legato_wire_current_fd, queued, capacity);
+}
+
 // --- socket buffers -----------------------------------------------------------
+
+int legato_socket_queue(int fd, int *queued, int *capacity) {
+    // SO_MEMINFO: the socket's whole receive queue as the kernel accounts it
+    // (sk_rmem_alloc, every queued datagram's truesize), and the buffer it is
+    // held against. FIONREAD/SIOCINQ on UDP gives the next datagram only.
+    unsigned int info[SK_MEMINFO_VARS];
+    socklen_t len = sizeof info;
+    if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, info, &len) != 0 || len < sizeof info) return -1;
+    *queued = (int)info[SK_MEMINFO_RMEM_ALLOC];
+    *capacity = (int)info[SK_MEMINFO_RCVBUF];
+    return 0;
+}
 
 int legato_socket_find_udp(char const *unused, int port, int *fds, int max) {
     (void)unused;

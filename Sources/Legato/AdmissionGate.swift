@@ -22,6 +22,8 @@ final class AdmissionGate {
     private let logger: Logger
     /// `security.max_message_bytes` / `max_body_bytes` for datagrams.
     private var sizeLimits: (message: Int, body: Int)
+    /// `signalling.overload_queue_bytes`: new INVITEs shed on receive-queue depth.
+    private var shedder: QueueShedder
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
     private let logInterval: Double
@@ -39,6 +41,7 @@ final class AdmissionGate {
         authenticator = DigestAuthenticator(realm: configuration.security.realm, users: configuration.users)
         authRequired = !configuration.users.isEmpty || configuration.trunks.values.contains { !$0.sources.isEmpty }
         sizeLimits = (configuration.security.maxMessageBytes, configuration.security.maxBodyBytes)
+        shedder = QueueShedder(thresholdBytes: configuration.signalling.overloadQueueBytes)
         self.logger = logger
         self.logInterval = logInterval
         start = clock.now
@@ -70,6 +73,7 @@ final class AdmissionGate {
         authenticator = DigestAuthenticator(realm: configuration.security.realm, users: configuration.users)
         authRequired = !configuration.users.isEmpty || configuration.trunks.values.contains { !$0.sources.isEmpty }
         sizeLimits = (configuration.security.maxMessageBytes, configuration.security.maxBodyBytes)
+        shedder.thresholdBytes = configuration.signalling.overloadQueueBytes
     }
 
     /// Installs the gate on the wire.
@@ -116,11 +120,41 @@ final class AdmissionGate {
         }
         switch chain.admit(request, now: now) {
         case .accept, .reject:
+            if request.method == "INVITE" && request.isNewDialog && !packet.isConnection {
+                return shedOnQueueDepth(packet, source: source)
+            }
             return false
         case .drop(let reason):
             refused(source, reason)
             return true
         }
+    }
+
+    /// A new INVITE while its socket's receive queue is past
+    /// `overload_queue_bytes` (and not a retransmission of one handed to sofia):
+    /// answered 503 with `Retry-After: 5` from here, statelessly, and dropped.
+    private func shedOnQueueDepth(_ packet: WirePacket, source: IPAddress) -> Bool {
+        let headers = TransactionHeaders(packet.bytes)
+        let decision = shedder.decide(key: headers?.transactionKey, now: now) {
+            WireGate.currentQueue().map { (queued: $0.queued, capacity: $0.capacity) }
+        }
+        guard case .shed(let queued, let threshold) = decision else { return false }
+        if let headers, headers.cseqMethod == "INVITE",
+           let response = StatelessResponse.make(
+               status: 503, reason: "Service Unavailable", to: headers, toTag: Self.tag(for: headers),
+               source: "\(source)", sourcePort: packet.port, headers: [("Retry-After", "5")]) {
+            WireGate.reply(response)
+        }
+        refused(source, .overload, detail: "receive queue \(queued) bytes > \(threshold)")
+        return true
+    }
+
+    /// The same To tag for an INVITE and its retransmissions (RFC 3261 §8.2.7).
+    private static func tag(for headers: TransactionHeaders) -> String {
+        var hasher = Hasher()
+        hasher.combine(headers.transactionKey)
+        hasher.combine(headers.from)
+        return "sl" + String(UInt(bitPattern: hasher.finalize()), radix: 36)
     }
 
     /// The INVITE-time checks (`CallEngine.inviteAdmission`): a scanner's

@@ -118,7 +118,12 @@ extension Daemon {
                 engine.earlyMediaTimeout = applied.signalling.earlyMediaTimeout
                 engine.sessionTimerPolicy = SessionTimer.Policy(interval: applied.signalling.sessionTimer,
                                                                 minSE: applied.signalling.sessionMinSE)
+                let queueChanged = applied.signalling.overloadQueueBytes != configuration.signalling.overloadQueueBytes
                 configuration = applied
+                if queueChanged {
+                    for listener in applied.listeners { logOverloadQueue(port: listener.port) }
+                }
+                reloadRegistrations(engine: engine)
                 setRecords(applied.cdr)
                 records?.reopen()
             } catch {

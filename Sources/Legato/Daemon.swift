@@ -18,8 +18,8 @@ final class Daemon {
     var media: MediaWorkerPool?
     /// The wire and INVITE admission (`AdmissionGate`); a reload gives it the new policy.
     var admission: AdmissionGate?
-    /// Registrations with trunks (`register: true`), kept alive by nua.
-    var registrations: [SIPRegistration] = []
+    /// Registrations with trunks (`register: true`) by trunk name, kept alive by nua.
+    var registrations: [String: TrunkRegistration] = [:]
     /// Operations (`Daemon+Operations.swift`): CDRs, metrics, ctl, systemd.
     var records: CDRWriter?
     var admin: AdminServer?
@@ -166,14 +166,30 @@ extension Daemon {
         for port in ports.sorted() {
             WireGate.watch(port: port, listener: index)
             let bytes = configuration.signalling.udpBuffer
-            guard bytes > 0 else { continue }
-            for result in WireGate.setBuffers(port: port, bytes: bytes) {
-                let level: Logger.Level = result.receiveBytes >= bytes ? .info : .warning
-                logger.log(level: level, "legato.udp-buffer", metadata: [
-                    "listener.port": "\(port)", "udp_buffer.requested": "\(bytes)",
-                    "udp_buffer.receive": "\(result.receiveBytes)", "udp_buffer.send": "\(result.sendBytes)",
-                    "udp_buffer.forced": "\(result.forced)"])
+            if bytes > 0 {
+                for result in WireGate.setBuffers(port: port, bytes: bytes) {
+                    let level: Logger.Level = result.receiveBytes >= bytes ? .info : .warning
+                    logger.log(level: level, "legato.udp-buffer", metadata: [
+                        "listener.port": "\(port)", "udp_buffer.requested": "\(bytes)",
+                        "udp_buffer.receive": "\(result.receiveBytes)", "udp_buffer.send": "\(result.sendBytes)",
+                        "udp_buffer.forced": "\(result.forced)"])
+                }
             }
+            logOverloadQueue(port: port)
+        }
+    }
+
+    /// Logs `legato.overload-queue`: the receive-queue depth past which new
+    /// INVITEs are shed on `port`'s UDP sockets (`signalling.overload_queue_bytes`,
+    /// capped at half the granted receive buffer; 0: off).
+    func logOverloadQueue(port: Int) {
+        let configured = configuration.signalling.overloadQueueBytes
+        for queue in WireGate.queues(port: port) {
+            let effective = QueueShedder.effectiveThreshold(configured: configured, receiveBuffer: queue.capacity)
+            let level: Logger.Level = effective < configured ? .warning : .info
+            logger.log(level: level, "legato.overload-queue", metadata: [
+                "listener.port": "\(port)", "overload_queue.configured": "\(configured)",
+                "overload_queue.effective": "\(effective)", "udp_buffer.receive": "\(queue.capacity)"])
         }
     }
 }

@@ -2,7 +2,8 @@ extension ConfigLoader {
     /// `signalling:` — timers and the User-Agent / Server header value.
     static func readSignalling(_ section: MappingReader) -> SignallingConfig {
         section.checkKeys(["no_answer_timeout", "shutdown_grace", "user_agent", "max_calls", "overload_lag_ms",
-                           "early_media_timeout", "session_timer", "session_min_se", "udp_buffer"])
+                           "early_media_timeout", "session_timer", "session_min_se", "udp_buffer",
+                           "overload_queue_bytes"])
         var signalling = SignallingConfig()
         if let timeout = section.number("no_answer_timeout", minimum: 0, inclusive: false) {
             signalling.noAnswerTimeout = timeout
@@ -32,6 +33,15 @@ extension ConfigLoader {
         }
         if let buffer = section.integer("udp_buffer", in: 0...1_073_741_824) {
             signalling.udpBuffer = buffer
+        }
+        if let queue = section.integer("overload_queue_bytes", in: 0...1_073_741_824) {
+            signalling.overloadQueueBytes = queue
+            // The kernel grants twice the buffer asked for; half of that is the cap.
+            if queue > signalling.udpBuffer, signalling.udpBuffer > 0, let node = section.value("overload_queue_bytes") {
+                section.diagnostics.warn("overload_queue_bytes is capped at half the granted receive buffer "
+                                         + "(udp_buffer \(signalling.udpBuffer) → at most \(signalling.udpBuffer) bytes)",
+                                         key: section.keyPath("overload_queue_bytes"), at: node)
+            }
         }
         if let userAgent = section.string("user_agent") {
             if let problem = SIPSyntax.headerValueProblem(userAgent) {

@@ -130,6 +130,11 @@ public struct SignallingConfig: Sendable, Equatable {
     /// `udp_buffer`: bytes asked for each SIP UDP socket's receive and send
     /// buffers (SO_RCVBUFFORCE when permitted, else SO_RCVBUF); 0 keeps the system's.
     public var udpBuffer: Int = 8_388_608
+    /// `overload_queue_bytes`: while more bytes than this wait in a SIP UDP
+    /// socket's receive queue, new INVITEs get a stateless 503 with
+    /// `Retry-After` from the wire gate (capped at half the granted receive
+    /// buffer); 0 turns it off.
+    public var overloadQueueBytes: Int = 4_194_304
 
     /// Signalling settings with the conf defaults; `sessionTimer` (1800 s) and
     /// `sessionMinSE` (90 s) are set separately.

@@ -104,6 +104,10 @@ public final class SIPEndpoint {
         let registration = SIPRegistration(name: name, handle: handle, registrar: registrar, expires: expires,
                                            credentials: credentials, logger: logger)
         registrations[UInt(bitPattern: handle)] = registration
+        registration.release = { [weak self] handle in
+            self?.registrations[UInt(bitPattern: handle)] = nil
+            legato_nua_handle_destroy(handle)
+        }
         registration.send()
         return registration
     }
@@ -221,7 +225,8 @@ public final class SIPEndpoint {
             }
         default:
             if name == "nua_r_register" || name == "nua_r_unregister" {
-                registrations[nh.map { UInt(bitPattern: $0) } ?? 0]?.handle(status: status, phrase: phrase, message: message)
+                registrations[nh.map { UInt(bitPattern: $0) } ?? 0]?.handle(status: status, phrase: phrase, message: message,
+                                                                           unregister: name == "nua_r_unregister")
                 return
             }
             if name == "nua_r_bye", status == 401 || status == 407, let nh, let leg = legs[nh],

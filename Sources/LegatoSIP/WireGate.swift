@@ -55,6 +55,39 @@ public enum WireGate {
         return added
     }
 
+    /// From inside `decide`, for the datagram being decided: sends `bytes` to
+    /// its source from the socket it arrived on (a stateless answer; the
+    /// datagram itself is then refused). False when nothing could be sent.
+    @discardableResult
+    public static func reply(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { legato_wire_reply($0.baseAddress?.assumingMemoryBound(to: CChar.self), $0.count) == 0 }
+    }
+
+    /// A socket's receive queue as the kernel accounts it (SO_MEMINFO).
+    public struct QueueDepth: Sendable, Equatable {
+        /// Bytes queued for reading (every queued datagram's kernel size, `SK_MEMINFO_RMEM_ALLOC`).
+        public let queued: Int
+        /// The receive buffer they count against (`SK_MEMINFO_RCVBUF`, the granted SO_RCVBUF).
+        public let capacity: Int
+    }
+
+    /// From inside `decide`: the receive queue of the socket the datagram
+    /// arrived on (nil outside a datagram's decision, or when unmeasurable).
+    public static func currentQueue() -> QueueDepth? {
+        var queued: Int32 = 0, capacity: Int32 = 0
+        guard legato_wire_current_queue(&queued, &capacity) == 0 else { return nil }
+        return QueueDepth(queued: Int(queued), capacity: Int(capacity))
+    }
+
+    /// The receive queues of the UDP sockets bound to `port`.
+    public static func queues(port: Int) -> [QueueDepth] {
+        sockets(port: port).filter { !$0.stream }.compactMap { fd, _ in
+            var queued: Int32 = 0, capacity: Int32 = 0
+            guard legato_socket_queue(fd, &queued, &capacity) == 0 else { return nil }
+            return QueueDepth(queued: Int(queued), capacity: Int(capacity))
+        }
+    }
+
     /// What `setBuffers` achieved on one socket.
     public struct BufferResult: Sendable, Equatable {
         /// The socket.

@@ -51,3 +51,65 @@ extension Integration.Security {
         #expect(log.contains("media.ports.allocated=0 "), "relay ports leaked")
     }
 }
+
+extension Integration.Security {
+    /// Issue #10 item 9, shedding on receive-queue depth: with
+    /// `overload_queue_bytes: 32768` and no rate limit, 5 calls from
+    /// 127.0.0.3 are set up and held; then 127.0.0.2 floods INVITEs (sipp
+    /// `uac-flood.xml`, nothing retransmitted) faster than the debug daemon
+    /// drains them, so its UDP receive queue passes the threshold. The flood's
+    /// new INVITEs are answered 503 with `Retry-After: 5` by the wire gate
+    /// (stateless: the To tag is the gate's `sl…`, no 100 Trying precedes it),
+    /// and the held calls still end with BYE → 200.
+    @Test("Overload on receive-queue depth: a flood gets stateless 503 + Retry-After; calls already up end with BYE 200")
+    func receiveQueueShedding() async throws {
+        let test = try TestContext()
+        var conf = test.conf()
+        conf.signallingExtra = ["  overload_queue_bytes: 32768"]
+        var uas = test.uas("uas-answer.xml")
+        uas.calls = 5
+        uas.timeLimit = .seconds(60)
+        var held = test.uac("uac-basic.xml")
+        held.localIP = "127.0.0.3"
+        held.remoteIP = "127.0.0.1"
+        held.calls = 5
+        held.rate = 10
+        held.pauseMilliseconds = 9_000
+        held.timeLimit = .seconds(50)
+        var flood = test.uac("uac-flood.xml", service: "666", role: "uac2")
+        flood.localIP = "127.0.0.2"
+        flood.remoteIP = "127.0.0.1"
+        flood.calls = 12_000
+        flood.rate = 4_000
+        flood.timeLimit = .seconds(30)
+        let (flooded, calls, log, cpu) = try await withLegato(conf, artifacts: test.artifacts) { legato in
+            let callee = try await SippProcess.start(uas, artifacts: test.artifacts)
+            let caller = try await SippProcess.start(held, artifacts: test.artifacts)
+            let up = await waitUntil(timeout: .seconds(10)) { caller.trace.requests("ACK", .sent).count >= 5 }
+            #expect(up, "the 5 calls are up before the flood")
+            let before = await legato.cpuSeconds() ?? 0
+            let flooded = try await SippProcess.run(flood, artifacts: test.artifacts)
+            let cpu = (await legato.cpuSeconds() ?? 0) - before
+            let calls = (uac: try await caller.finish(), uas: try await callee.finish(within: .seconds(20)))
+            #expect(calls.uas.successfulCalls == 5, "\(calls.uas.finalStatistics)")
+            try await Task.sleep(for: .seconds(1))
+            try await legato.expectNoCallsLeft()
+            return (flooded, calls, legato.log, cpu)
+        }
+        let shed = flooded.trace.responses(to: "INVITE", .received, code: 503)
+        let stateless = shed.filter { $0.header("Retry-After") == "5" && ($0.header("To") ?? "").contains(";tag=sl") }
+        let rejected = flooded.trace.responses(to: "INVITE", .received, code: 403).count
+        print("receiveQueueShedding: flood \(flood.calls) INVITEs at \(flood.rate ?? 0)/s: \(shed.count) × 503, "
+              + "\(rejected) × 403 (admitted, routed); held calls \(calls.uac.successfulCalls ?? -1)/5; "
+              + "Legato CPU during the flood \(cpu) s; \(flooded.finalStatistics["ElapsedTime(C)"] ?? "?")")
+        #expect(shed.count > 0, "no 503: \(flooded.finalStatistics)")
+        #expect(stateless.count == shed.count, "every 503 is the gate's, with Retry-After: 5")
+        #expect(calls.uac.successfulCalls == 5, "\(calls.uac.finalStatistics)")
+        #expect(calls.uac.failedCalls == 0, "\(calls.uac.finalStatistics)")
+        #expect(calls.uac.trace.responses(to: "BYE", .received, code: 200).count >= 5)
+        #expect(log.contains("security.refused src=127.0.0.2 reason=overload"), "\(log.suffix(3000))")
+        #expect(!log.contains("security.refused src=127.0.0.3"), "the held calls' source is never refused")
+        #expect(log.contains("legato.overload-queue") && log.contains("overload_queue.effective=32768"),
+                "the effective threshold is logged")
+    }
+}

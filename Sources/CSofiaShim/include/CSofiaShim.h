@@ -225,6 +225,15 @@ typedef int (*legato_wire_filter)(int listener, unsigned char const *addr, int a
                                   char const *data, size_t len);
 /// Installs the filter (NULL: none) for every watched descriptor.
 void legato_wire_set_filter(legato_wire_filter filter);
+/// From inside the filter, for the datagram being decided: sends `data` from
+/// the socket it arrived on to its source (sendto, non-blocking). 0: sent.
+int legato_wire_reply(char const *data, size_t len);
+/// From inside the filter: the receive queue of the datagram's socket
+/// (`legato_socket_queue`). 0: measured; -1: not inside a datagram's filter call.
+int legato_wire_current_queue(int *queued, int *capacity);
+/// Bytes queued for reading on `fd` (SO_MEMINFO's SK_MEMINFO_RMEM_ALLOC) and
+/// the receive buffer they count against (SK_MEMINFO_RCVBUF). 0: measured.
+int legato_socket_queue(int fd, int *queued, int *capacity);
 /// Watches `fd` as listener `listener` (stream: 1 for a listening TCP/TLS socket); listener -1 stops.
 void legato_wire_watch_fd(int fd, int listener, int stream);
 /// The process's UDP sockets bound to `port` (up to `max` into `fds`); returns how many.

@@ -57,6 +57,16 @@ final class LegatoProcess: @unchecked Sendable {
     var log: String { Artifacts.read(logPath) }
     var isRunning: Bool { child.isRunning }
 
+    /// CPU seconds the daemon has used so far (utime + stime of /proc/PID/stat).
+    func cpuSeconds() async -> Double? {
+        guard let pid = await child.commandPID(), let stat = readWholeFile("/proc/\(pid)/stat"),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        // Fields after "(comm)": state is field 3, utime 14 and stime 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// The UDP ports in `range` that the daemon itself has bound now (its
     /// socket fds matched against /proc/net/udp{,6}); other processes'
     /// sockets, e.g. ephemeral ports that fall in the range, do not count.
