@@ -118,6 +118,27 @@ struct SecurityConfigTests {
         #expect(transferConf.warnings.isEmpty)
     }
 
+    @Test("overload_queue_bytes is read; 0 is off; above udp_buffer it loads with a file:line warning (capped)")
+    func overloadQueueBytes() throws {
+        func conf(_ lines: String) -> String {
+            "listeners:\n  - address: 127.0.0.1\nsignalling:\n\(lines)routes:\n  - action: reject\n    code: 403\n"
+        }
+        let set = try ConfigLoader.parse(conf("  overload_queue_bytes: 65536\n"), path: "t.conf")
+        #expect(set.signalling.overloadQueueBytes == 65_536)
+        #expect(set.warnings.isEmpty)
+        let off = try ConfigLoader.parse(conf("  overload_queue_bytes: 0\n"), path: "t.conf")
+        #expect(off.signalling.overloadQueueBytes == 0)
+        let capped = try ConfigLoader.parse(conf("  udp_buffer: 1048576\n  overload_queue_bytes: 2097152\n"), path: "t.conf")
+        #expect(capped.signalling.overloadQueueBytes == 2_097_152)
+        #expect(capped.warnings.map(\.key) == ["signalling.overload_queue_bytes"])
+        #expect(capped.warnings.first?.line == 5)
+        let secure = try ConfigLoader.load(path: packageRoot + "/conf/examples/secure.conf")
+        #expect(secure.signalling.overloadQueueBytes == 4_194_304)
+        let shipped = try ConfigLoader.load(path: packageRoot + "/conf/legato.conf")
+        #expect(shipped.signalling.overloadQueueBytes == 4_194_304)
+        #expect(!shipped.warnings.contains { $0.key == "signalling.overload_queue_bytes" })
+    }
+
     @Test("Defaults: 8 MiB buffers, built-in scanner list dropped, no rate limit")
     func defaults() throws {
         let config = try ConfigLoader.parse("""
@@ -128,6 +149,7 @@ struct SecurityConfigTests {
                 code: 403
             """, path: "test.conf")
         #expect(config.signalling.udpBuffer == 8_388_608)
+        #expect(config.signalling.overloadQueueBytes == 4_194_304)
         #expect(config.security.scannerUserAgents == ScannerMatcher.defaultPatterns)
         #expect(config.security.scannerAction == .drop)
         #expect(config.security.perSourceCPS == 0)
@@ -145,6 +167,10 @@ struct SecurityConfigTests {
         ("listeners:\n  - address: 127.0.0.1\nsecurity:\n  rate_limit:\n    block_secs: 3\n",
          "security.rate_limit.block_secs", 5),
         ("listeners:\n  - address: 127.0.0.1\nsignalling:\n  udp_buffer: lots\n", "signalling.udp_buffer", 4),
+        ("listeners:\n  - address: 127.0.0.1\nsignalling:\n  overload_queue_bytes: -1\n", "signalling.overload_queue_bytes", 4),
+        ("listeners:\n  - address: 127.0.0.1\nsignalling:\n  overload_queue_bytes: 4MB\n", "signalling.overload_queue_bytes", 4),
+        ("listeners:\n  - address: 127.0.0.1\nsignalling:\n  overload_queue_bytes: 2147483648\n",
+         "signalling.overload_queue_bytes", 4),
         ("listeners:\n  - address: 127.0.0.1\ntrunks:\n  t:\n    uri: sip:127.0.0.1:5080\n    sources: 10.0.0.0/8\n",
          "trunks.t.sources", 6),
     ])
