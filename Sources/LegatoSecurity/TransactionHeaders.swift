@@ -99,8 +99,10 @@ public struct TransactionHeaders: Equatable, Sendable {
     /// The To value has a `tag` parameter (outside `<…>`).
     public var toHasTag: Bool {
         let afterURI = to.lastIndex(of: 62).map { to[$0...] } ?? to[...]
-        let lowered = String(decoding: afterURI, as: UTF8.self).lowercased()
-        return lowered.split(separator: ";").dropFirst().contains { $0.trimmingSpaces().hasPrefix("tag=") }
+        return afterURI.split(separator: 59).dropFirst().contains { parameter in
+            let name = Self.trimmed(parameter).map { $0 | 0x20 }
+            return name.starts(with: Array("tag".utf8)) && name.dropFirst(3).first(where: { $0 != 32 && $0 != 9 }) == 61
+        }
     }
 
     /// A hash of Call-ID, CSeq number and top Via: equal for a request and its
