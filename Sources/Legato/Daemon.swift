@@ -133,6 +133,9 @@ final class Daemon {
             await engine.waitUntilIdle()
             deadline.cancel()
         }
+        // sofia's nua_shutdown runs on the loop and, after a busy hour, holds
+        // it for a second or more freeing what it kept: that is not overload.
+        engine?.loadMonitor?.stop()
         for endpoint in endpoints { await endpoint.shutdown() }
         admission?.uninstall()
         await stopOperations()

@@ -19,9 +19,9 @@ public struct WireHead: Equatable, Sendable {
 
     /// Reads the head of `bytes`.
     public init(_ bytes: UnsafeRawBufferPointer) {
-        // Only the request line, To and User-Agent become Strings: the rest of
-        // the header block is checked byte by byte (this runs for every datagram).
-        var lines: [Substring] = []
+        // Runs for every datagram before sofia sees it: the header block is
+        // checked byte by byte, and only the method and the User-Agent value
+        // become Strings (the To tag is read in place).
         var start = 0
         var index = 0
         var blank = false
@@ -39,9 +39,10 @@ public struct WireHead: Equatable, Sendable {
                     bodyBytes = max(0, bytes.count - (index + 2))
                     break
                 }
-                if lineNumber == 0 || Self.isWanted(bytes, from: start, to: index) {
-                    lines.append(Substring(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]),
-                                                  as: UTF8.self)))
+                if lineNumber == 0 {
+                    readStartLine(bytes, from: start, to: index)
+                } else {
+                    readHeader(bytes, from: start, to: index)
                 }
                 lineNumber += 1
                 index += 2
@@ -52,49 +53,99 @@ public struct WireHead: Equatable, Sendable {
             index += 1
         }
         if !blank && malformation == nil && start > Self.maxHeaderBytes { malformation = "header block too large" }
-        guard let first = lines.first else { return }
-        if !first.hasPrefix("SIP/") {
-            method = first.split(separator: " ", maxSplits: 1).first.map { String($0).uppercased() }
+    }
+
+    /// The request line's first token, upper-cased, is the method; a status line (`SIP/…`) has none.
+    private mutating func readStartLine(_ bytes: UnsafeRawBufferPointer, from: Int, to: Int) {
+        if to - from >= 4 && bytes[from] == UInt8(ascii: "S") && bytes[from + 1] == UInt8(ascii: "I")
+            && bytes[from + 2] == UInt8(ascii: "P") && bytes[from + 3] == UInt8(ascii: "/") {
+            return
         }
-        for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].trimmingSpaces().lowercased()
-            let value = line[line.index(after: colon)...].trimmingSpaces()
-            switch name {
-            case "to", "t":
-                hasToTag = Self.hasTag(value)
-            case "user-agent":
-                userAgent = String(value)
-            default: break
-            }
+        var first = from
+        while first < to && bytes[first] == UInt8(ascii: " ") { first += 1 }
+        var end = first
+        while end < to && bytes[end] != UInt8(ascii: " ") { end += 1 }
+        guard end > first else { return }
+        let token = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[first..<end]), as: UTF8.self)
+        method = token.utf8.allSatisfy({ !(UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) && $0 < 0x80 })
+            ? token : token.uppercased()
+    }
+
+    /// Reads a To (`To`, `t`) or User-Agent header line; other lines are skipped.
+    private mutating func readHeader(_ bytes: UnsafeRawBufferPointer, from: Int, to: Int) {
+        let first = bytes[from] | 0x20
+        guard first == UInt8(ascii: "t") || first == UInt8(ascii: "u") else { return }
+        var colon = from
+        while colon < to && bytes[colon] != UInt8(ascii: ":") { colon += 1 }
+        guard colon < to else { return }
+        let name = Self.trimmed(bytes, from: from, to: colon)
+        let value = Self.trimmed(bytes, from: colon + 1, to: to)
+        if Self.equalsLowercase(bytes, name, "to") || Self.equalsLowercase(bytes, name, "t") {
+            hasToTag = Self.hasTag(bytes, value)
+        } else if Self.equalsLowercase(bytes, name, "user-agent") {
+            userAgent = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[value]), as: UTF8.self)
         }
     }
 
-    /// True when the header line at `from..<to` may be To (`To`, `t`) or User-Agent (case-insensitive).
-    private static func isWanted(_ bytes: UnsafeRawBufferPointer, from: Int, to: Int) -> Bool {
-        guard to > from else { return false }
-        let first = bytes[from] | 0x20
-        return first == UInt8(ascii: "t") || first == UInt8(ascii: "u")
+    /// `from..<to` without leading and trailing spaces and tabs.
+    private static func trimmed(_ bytes: UnsafeRawBufferPointer, from: Int, to: Int) -> Range<Int> {
+        var lower = from
+        var upper = to
+        while lower < upper && (bytes[lower] == 32 || bytes[lower] == 9) { lower += 1 }
+        while upper > lower && (bytes[upper - 1] == 32 || bytes[upper - 1] == 9) { upper -= 1 }
+        return lower..<upper
+    }
+
+    /// The bytes in `range`, ASCII letters folded to lower case, equal `word` (lower case ASCII).
+    private static func equalsLowercase(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ word: StaticString) -> Bool {
+        guard range.count == word.utf8CodeUnitCount else { return false }
+        let expected = word.utf8Start
+        for offset in 0..<range.count where Self.lower(bytes[range.lowerBound + offset]) != expected[offset] {
+            return false
+        }
+        return true
+    }
+
+    private static func lower(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+    }
+
+    /// A `tag` parameter after the URI: the parameters follow the last `>`
+    /// (or the whole value without one); the first `;`-separated part is the
+    /// URI (or the `>`), the others are parameters, spaces before a name ignored.
+    private static func hasTag(_ bytes: UnsafeRawBufferPointer, _ value: Range<Int>) -> Bool {
+        var from = value.lowerBound
+        var scan = value.upperBound
+        while scan > value.lowerBound {
+            scan -= 1
+            if bytes[scan] == UInt8(ascii: ">") { from = scan; break }
+        }
+        var partStart = from
+        var seenFirst = false
+        var index = from
+        while index <= value.upperBound {
+            if index == value.upperBound || bytes[index] == UInt8(ascii: ";") {
+                if index > partStart {
+                    if seenFirst {
+                        var name = partStart
+                        while name < index && (bytes[name] == 32 || bytes[name] == 9) { name += 1 }
+                        if index - name >= 4 && lower(bytes[name]) == UInt8(ascii: "t") && lower(bytes[name + 1]) == UInt8(ascii: "a")
+                            && lower(bytes[name + 2]) == UInt8(ascii: "g") && bytes[name + 3] == UInt8(ascii: "=") {
+                            return true
+                        }
+                    }
+                    seenFirst = true
+                }
+                partStart = index + 1
+            }
+            index += 1
+        }
+        return false
     }
 
     /// Reads the head of a byte array (tests).
     public init(_ bytes: [UInt8]) {
         self = bytes.withUnsafeBytes { WireHead($0) }
-    }
-
-    private static func hasTag(_ value: Substring) -> Bool {
-        // Parameters after the URI (outside <…>) hold the tag.
-        let afterURI = value.lastIndex(of: ">").map { value[$0...] } ?? value
-        return afterURI.lowercased().split(separator: ";").dropFirst().contains { $0.trimmingSpaces().hasPrefix("tag=") }
-    }
-}
-
-extension Substring {
-    func trimmingSpaces() -> Substring {
-        var s = self
-        while let c = s.first, c == " " || c == "\t" { s = s.dropFirst() }
-        while let c = s.last, c == " " || c == "\t" { s = s.dropLast() }
-        return s
     }
 }
 

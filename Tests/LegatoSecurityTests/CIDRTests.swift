@@ -79,3 +79,21 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+extension SeededGenerator {
+    /// `seed` with `edits` random byte replacements, deletions and insertions
+    /// (bytes drawn from `alphabet`); never empty (`filler` stands in).
+    mutating func mutated(_ seed: [UInt8], edits: Int, alphabet: [UInt8], filler: UInt8) -> [UInt8] {
+        var data = seed
+        for _ in 0..<edits {
+            let at = Int.random(in: 0..<data.count, using: &self)
+            switch Int.random(in: 0..<3, using: &self) {
+            case 0: data[at] = alphabet.randomElement(using: &self)!
+            case 1: data.remove(at: at)
+            default: data.insert(alphabet.randomElement(using: &self)!, at: at)
+            }
+            if data.isEmpty { data = [filler] }
+        }
+        return data
+    }
+}

@@ -24,11 +24,14 @@ uas = last(os.path.join(R, 'uas_stat.csv'))
 if uac:
     t0 = float(uac['StartTime'].split('\t')[-1]); t1 = float(uac['CurrentTime'].split('\t')[-1])
     el = t1 - t0
+    # Calls are generated for SECS; the last ones end HOLD_MS later: the
+    # achieved rate is over the generation time, not the hold at the end.
+    gen = el - int(os.environ.get('HOLD_MS', '0')) / 1000.0
     ok = int(uac['SuccessfulCall(C)']); fail = int(uac['FailedCall(C)'])
     rtx = int(uac['Retransmissions(C)'])
     out.update(target=rate, elapsed=round(el, 1), created=int(uac['TotalCallCreated']), ok=ok, failed=fail,
                uac_retrans=rtx, retrans_pct=round(100.0 * rtx / max(ok + fail, 1), 3),
-               achieved_cps=round(ok / el, 1) if el else 0, rt_avg=uac['ResponseTime1(C)'],
+               achieved_cps=round(ok / gen, 1) if gen > 0 else 0, rt_avg=uac['ResponseTime1(C)'],
                dead=uac['DeadCallMsgs(C)'], unexpected=uac.get('FailedUnexpectedMessage(C)', '0'),
                wd_major=uac['WatchdogMajor(C)'])
 if uas:
