@@ -60,12 +60,15 @@ extension Integration.Security {
     /// drains them, so its UDP receive queue passes the threshold. The flood's
     /// new INVITEs are answered 503 with `Retry-After: 5` by the wire gate
     /// (stateless: the To tag is the gate's `sl…`, no 100 Trying precedes it),
-    /// and the held calls still end with BYE → 200.
+    /// and the held calls still end with BYE → 200; the refusals are counted
+    /// in `legato_admission_refused_total{reason="overload"}`.
     @Test("Overload on receive-queue depth: a flood gets stateless 503 + Retry-After; calls already up end with BYE 200")
     func receiveQueueShedding() async throws {
         let test = try TestContext()
         var conf = test.conf()
         conf.signallingExtra = ["  overload_queue_bytes: 32768"]
+        let metricsPort = test.ports.uacControl  // a UDP port of sipp's: free for TCP
+        conf.metrics = "127.0.0.1:\(metricsPort)"
         var uas = test.uas("uas-answer.xml")
         uas.calls = 5
         uas.timeLimit = .seconds(60)
@@ -82,7 +85,7 @@ extension Integration.Security {
         flood.calls = 12_000
         flood.rate = 4_000
         flood.timeLimit = .seconds(30)
-        let (flooded, calls, log, cpu) = try await withLegato(conf, artifacts: test.artifacts) { legato in
+        let (flooded, calls, log, cpu, counted) = try await withLegato(conf, artifacts: test.artifacts) { legato in
             let callee = try await SippProcess.start(uas, artifacts: test.artifacts)
             let caller = try await SippProcess.start(held, artifacts: test.artifacts)
             let up = await waitUntil(timeout: .seconds(10)) { caller.trace.requests("ACK", .sent).count >= 5 }
@@ -90,11 +93,14 @@ extension Integration.Security {
             let before = await legato.cpuSeconds() ?? 0
             let flooded = try await SippProcess.run(flood, artifacts: test.artifacts)
             let cpu = (await legato.cpuSeconds() ?? 0) - before
+            try await Task.sleep(for: .milliseconds(300))
+            let counted = try MetricsScrape.fetch(port: metricsPort)
+                .value("legato_admission_refused_total", #"reason="overload""#) ?? 0
             let calls = (uac: try await caller.finish(), uas: try await callee.finish(within: .seconds(20)))
             #expect(calls.uas.successfulCalls == 5, "\(calls.uas.finalStatistics)")
             try await Task.sleep(for: .seconds(1))
             try await legato.expectNoCallsLeft()
-            return (flooded, calls, legato.log, cpu)
+            return (flooded, calls, legato.log, cpu, counted)
         }
         let shed = flooded.trace.responses(to: "INVITE", .received, code: 503)
         let stateless = shed.filter { $0.header("Retry-After") == "5" && ($0.header("To") ?? "").contains(";tag=sl") }
@@ -104,6 +110,8 @@ extension Integration.Security {
               + "Legato CPU during the flood \(cpu) s; \(flooded.finalStatistics["ElapsedTime(C)"] ?? "?")")
         #expect(shed.count > 0, "no 503: \(flooded.finalStatistics)")
         #expect(stateless.count == shed.count, "every 503 is the gate's, with Retry-After: 5")
+        #expect(Int(counted) >= shed.count && Int(counted) <= flood.calls,
+                "legato_admission_refused_total{reason=\"overload\"} = \(counted), \(shed.count) × 503 seen")
         #expect(calls.uac.successfulCalls == 5, "\(calls.uac.finalStatistics)")
         #expect(calls.uac.failedCalls == 0, "\(calls.uac.finalStatistics)")
         #expect(calls.uac.trace.responses(to: "BYE", .received, code: 200).count >= 5)
