@@ -9,7 +9,10 @@ import LegatoSIP
 /// listeners (through `WireGate`, before sofia parses anything) and logs each
 /// refusal as `security.refused src=IP reason=REASON` (notice level; at most
 /// one line per source and reason every `logInterval` seconds, with the count
-/// of refusals since the last line). At INVITE time (`admitInvite`, before a
+/// of refusals since the last line). A new INVITE read while its UDP socket's
+/// receive queue is past `signalling.overload_queue_bytes` is answered 503
+/// (`Retry-After: 5`) from the gate itself, statelessly, and never reaches
+/// sofia (`QueueShedder`, `StatelessResponse`). At INVITE time (`admitInvite`, before a
 /// `Call` is built) it answers scanners 403 when so configured and runs digest
 /// authentication for sources that are not trunks.
 @SIPActor
@@ -134,6 +137,7 @@ final class AdmissionGate {
     /// `overload_queue_bytes` (and not a retransmission of one handed to sofia):
     /// answered 503 with `Retry-After: 5` from here, statelessly, and dropped.
     private func shedOnQueueDepth(_ packet: WirePacket, source: IPAddress) -> Bool {
+        guard shedder.thresholdBytes > 0 else { return false }
         let headers = TransactionHeaders(packet.bytes)
         let decision = shedder.decide(key: headers?.transactionKey, now: now) {
             WireGate.currentQueue().map { (queued: $0.queued, capacity: $0.capacity) }
