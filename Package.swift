@@ -91,8 +91,10 @@ let package = Package(
         .testTarget(name: "LegatoSIPTests", dependencies: ["LegatoSIP", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LegatoCallTests", dependencies: ["LegatoCall"]),
         .testTarget(name: "LegatoTests", dependencies: ["Legato"]),
-        // "Legato": the library tests run call logic in the test process (LibraryMediaAppsTests).
-        .testTarget(name: "IntegrationTests", dependencies: ["LegatoMedia", "LegatoSecurity", "Legato"], resources: [.copy("Scenarios")]),
+        // "Legato": the library tests run call logic in the test process (LibraryMediaAppsTests);
+        // "CSndFile": recordings in FLAC and MP3 are decoded with libsndfile (Harness/SoundFileAudio.swift).
+        .testTarget(name: "IntegrationTests", dependencies: ["LegatoMedia", "LegatoSecurity", "Legato", "CSndFile"],
+                    resources: [.copy("Scenarios")]),
     ],
     swiftLanguageModes: [.v6]
 )
