@@ -65,6 +65,39 @@ extension Integration {
             Self.expectCallerLeftCalleeRight(decoded, path: path)
         }
 
+        @Test("the daemon is stopped during a recorded call (SIGTERM, grace 1 s): both sides are hung up and the FLAC file is complete")
+        func recordingClosedAtShutdown() async throws {
+            let test = try TestContext()
+            let folder = try Self.folder(test)
+            var conf = BaresipMediaApps.recordingConf(test, folder: folder, format: "flac")
+            conf.shutdownGrace = 1
+            let tones = try BaresipMedia.tones(test)
+            try await withBaresip(.callee(test.ports, tone: tones.callee), artifacts: test.artifacts) { callee in
+                try await withBaresip(.caller(test.ports, tone: tones.caller), artifacts: test.artifacts) { caller in
+                    let legato = try await LegatoProcess.start(conf, artifacts: test.artifacts)
+                    do {
+                        try await BaresipMedia.establish(caller, callee, legato)
+                        _ = await waitUntil(timeout: .seconds(12), interval: .milliseconds(100)) {
+                            caller.recordedSeconds() >= 3.5 && callee.recordedSeconds() >= 3.5
+                        }
+                        let status = try await legato.stop()
+                        #expect(status == 0, "legato exited \(status); log \(legato.logPath)")
+                    } catch {
+                        await legato.forceKill()
+                        throw error
+                    }
+                    #expect(await caller.waitForEvent("CALL_CLOSED", timeout: .seconds(5)), "log \(caller.logPath)")
+                    #expect(await callee.waitForEvent("CALL_CLOSED", timeout: .seconds(5)), "log \(callee.logPath)")
+                }
+            }
+            let path = try Self.recordedFile(test, folder: folder, extension: "flac")
+            let decoded = try SoundFileAudio.read(path)
+            let frames = decoded.channels.first?.samples.count ?? 0
+            // STREAMINFO's sample count is written when the file is closed: 0 or less if the daemon exited first.
+            #expect(frames > 0 && decoded.declaredFrames == frames, "header: \(decoded.declaredFrames) frames, decoded \(frames)")
+            Self.expectCallerLeftCalleeRight(decoded, path: path)
+        }
+
         // MARK: - helpers
 
         static func folder(_ test: TestContext) throws -> String {
