@@ -66,7 +66,7 @@ let package = Package(
         // The library a scenario package depends on: re-exports the call API and
         // runs the daemon (`LegatoServer`) for a given scenario.
         .target(name: "Legato", dependencies: [
-            "LegatoCall", "LegatoSIP", "LegatoConfig", "LegatoMedia", "LegatoSecurity",
+            "LegatoCall", "LegatoSIP", "LegatoConfig", "LegatoMedia", "LegatoAudio", "LegatoSecurity",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),

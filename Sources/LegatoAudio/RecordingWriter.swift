@@ -72,8 +72,13 @@ public final class RecordingWriter: Sendable {
         self.file = SendableFile(handle)
         self.completion = completion
         state = Mutex(State(ring: Array(repeating: 0, count: sampleRate * channels * queueSeconds)))
+        Self.open.withLock { $0 += 1 }
         RecordingWriterThread.shared.add(self)
     }
+
+    /// Recordings not yet closed by the writer thread (a daemon waits for 0 before it exits).
+    public static var openCount: Int { open.withLock { $0 } }
+    private static let open = Mutex(0)
 
     /// Copies one interleaved frame into the queue (worker thread). False when it did not fit (lost).
     @discardableResult
@@ -122,6 +127,7 @@ public final class RecordingWriter: Sendable {
         sf_close(file.handle)
         let (written, lost) = state.withLock { ($0.written, $0.lost) }
         completion(written, lost)
+        Self.open.withLock { $0 -= 1 }
         return (false, false)
     }
 }
