@@ -66,7 +66,7 @@ let package = Package(
         // The library a scenario package depends on: re-exports the call API and
         // runs the daemon (`LegatoServer`) for a given scenario.
         .target(name: "Legato", dependencies: [
-            "LegatoCall", "LegatoSIP", "LegatoConfig", "LegatoMedia", "LegatoSecurity",
+            "LegatoCall", "LegatoSIP", "LegatoConfig", "LegatoMedia", "LegatoAudio", "LegatoSecurity",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -91,8 +91,10 @@ let package = Package(
         .testTarget(name: "LegatoSIPTests", dependencies: ["LegatoSIP", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LegatoCallTests", dependencies: ["LegatoCall"]),
         .testTarget(name: "LegatoTests", dependencies: ["Legato"]),
-        // "Legato": the library tests run call logic in the test process (LibraryMediaAppsTests).
-        .testTarget(name: "IntegrationTests", dependencies: ["LegatoMedia", "LegatoSecurity", "Legato"], resources: [.copy("Scenarios")]),
+        // "Legato": the library tests run call logic in the test process (LibraryMediaAppsTests);
+        // "CSndFile": recordings in FLAC and MP3 are decoded with libsndfile (Harness/SoundFileAudio.swift).
+        .testTarget(name: "IntegrationTests", dependencies: ["LegatoMedia", "LegatoSecurity", "Legato", "CSndFile"],
+                    resources: [.copy("Scenarios")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Logging
+import LegatoAudio
 import LegatoCall
 import LegatoConfig
 import LegatoMedia
@@ -143,7 +144,24 @@ final class Daemon {
             logger.info("legato.media-stopping", metadata: ["media.ports.allocated": "\(media.allocatedPortPairs)"])
             media.shutdown()
         }
+        await waitForRecordings()
         finish()
+    }
+
+    /// The sessions' ends asked the writer thread to close their recordings:
+    /// wait (up to 5 s) until it has, so that no file is left incomplete by
+    /// the process's exit, then once more, so that their `RecordStopped`
+    /// (queued on this actor by the writer) run first.
+    private func waitForRecordings() async {
+        guard RecordingWriter.openCount > 0 else { return }
+        let deadline = ContinuousClock.now + .seconds(5)
+        while RecordingWriter.openCount > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        if RecordingWriter.openCount > 0 {
+            logger.warning("legato.recordings-open", metadata: ["recordings": "\(RecordingWriter.openCount)"])
+        }
+        try? await Task.sleep(for: .milliseconds(20))
     }
 
     /// Returns once `stop` has finished.

@@ -22,6 +22,9 @@ public final class RecordingWriter: Sendable {
     public let path: String
     public let channels: Int
     public let sampleRate: Int
+    /// MP3 is written as floats: libsndfile's (1.2.x) stereo MPEG writer for
+    /// shorts copies half of each block (the rest of the frame is noise).
+    private let writesFloat: Bool
     private struct State {
         var ring: [Int16]
         var head = 0
@@ -55,20 +58,27 @@ public final class RecordingWriter: Sendable {
             throw .recordingFile(path: path, reason: reason)
         }
         if format == .mp3 {
-            // The seed's default: constant 32 kbit/s.
+            // The seed's default: constant 32 kbit/s. For 8 kHz (MPEG-2.5) libsndfile
+            // maps the level to 64 − level × 56 kbit/s: 0.57 gives 32 (0.9 gave 16).
             var mode = Int32(SF_BITRATE_MODE_CONSTANT)
             sf_command(handle, Int32(SFC_SET_BITRATE_MODE), &mode, Int32(MemoryLayout<Int32>.size))
-            var level = 0.9
+            var level = 0.57
             sf_command(handle, Int32(SFC_SET_COMPRESSION_LEVEL), &level, Int32(MemoryLayout<Double>.size))
         }
         self.path = path
+        self.writesFloat = format == .mp3
         self.channels = channels
         self.sampleRate = sampleRate
         self.file = SendableFile(handle)
         self.completion = completion
         state = Mutex(State(ring: Array(repeating: 0, count: sampleRate * channels * queueSeconds)))
+        Self.open.withLock { $0 += 1 }
         RecordingWriterThread.shared.add(self)
     }
+
+    /// Recordings not yet closed by the writer thread (a daemon waits for 0 before it exits).
+    public static var openCount: Int { open.withLock { $0 } }
+    private static let open = Mutex(0)
 
     /// Copies one interleaved frame into the queue (worker thread). False when it did not fit (lost).
     @discardableResult
@@ -104,7 +114,12 @@ public final class RecordingWriter: Sendable {
         }
         if taken > 0 {
             let frames = taken / channels
-            _ = scratch.withUnsafeBufferPointer { sf_writef_short(file.handle, $0.baseAddress, sf_count_t(frames)) }
+            if writesFloat {
+                let floats = scratch[0..<taken].map { Float($0) / 32768 }
+                _ = floats.withUnsafeBufferPointer { sf_writef_float(file.handle, $0.baseAddress, sf_count_t(frames)) }
+            } else {
+                _ = scratch.withUnsafeBufferPointer { sf_writef_short(file.handle, $0.baseAddress, sf_count_t(frames)) }
+            }
             state.withLock { $0.written += frames }
             return (true, true)
         }
@@ -112,6 +127,7 @@ public final class RecordingWriter: Sendable {
         sf_close(file.handle)
         let (written, lost) = state.withLock { ($0.written, $0.lost) }
         completion(written, lost)
+        Self.open.withLock { $0 -= 1 }
         return (false, false)
     }
 }

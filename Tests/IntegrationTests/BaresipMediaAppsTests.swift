@@ -46,9 +46,11 @@ extension Integration {
                          "the resume was not answered; logs \(caller.logPath) \(legato.logPath)")
         }
 
-        /// The caller's codecs: G.711, and Opus (libopus; baresip's opus module).
+        /// The caller's codecs: G.711, Opus (libopus; baresip's opus module) and
+        /// G.722 only (the 16 kHz path: the 8 kHz file resampled, then G.722-encoded;
+        /// baresip names it by its audio rate, `G722/16000/1`, plain `G722` is not found).
         @Test("action: play — the caller hears the file (a 1000 Hz tone) in its codec, then Legato hangs up",
-              arguments: ["PCMU", "opus/48000/2"])
+              arguments: ["PCMU", "opus/48000/2", "G722/16000/1"])
         func playFile(codecs: String) async throws {
             let test = try TestContext()
             let prompt = test.artifacts.path("prompt-1000.wav")
@@ -66,16 +68,21 @@ extension Integration {
                             "Legato did not hang up after the prompt; logs \(caller.logPath) \(legato.logPath)")
                     // Legato's answer names the caller's codec (for Opus, it encodes with libopus).
                     let answer = caller.log.components(separatedBy: "SIP/2.0 200 OK").dropFirst().first ?? ""
-                    #expect(answer.contains(codecs.hasPrefix("opus") ? "opus/48000" : "PCMU/8000"),
-                            "Legato's answer names no \(codecs); log \(caller.logPath)")
+                    let rtpmaps = ["PCMU": "PCMU/8000", "opus/48000/2": "opus/48000", "G722/16000/1": "G722/8000"]
+                    #expect(answer.contains(rtpmaps[codecs] ?? codecs), "Legato's answer names no \(codecs); log \(caller.logPath)")
                     let heard = try caller.recording()
                     #expect(heard.seconds >= 2.5 && heard.seconds <= 5, "heard \(heard.seconds) s; log \(caller.logPath)")
                     let dominant = ToneAudio.dominant(of: Self.candidates, in: heard)
                     #expect(dominant?.frequency == 1000 && (dominant?.ratio ?? 0) > 10,
                             "the caller heard \(String(describing: dominant)); log \(caller.logPath)")
                     #expect(ToneAudio.nonSilentFraction(of: heard.slice(from: 0.3, to: 2.7)) > 0.9)
+                    // A clean tone: no noise or distortion from decoding, resampling and encoding.
+                    let clean = ToneAudio.toneFraction(at: 1000, in: heard.slice(from: 0.3, to: 2.7))
+                    #expect(clean > 0.7, "only \(clean) of what the caller heard is the 1000 Hz tone; log \(caller.logPath)")
                 }
-                #expect(legato.log.contains("call.playback-started"))
+                let started = legato.log.split(whereSeparator: \.isNewline).first { $0.contains("call.playback-started") }
+                #expect(started?.contains("codec=\(codecs.split(separator: "/")[0]) ") == true,
+                        "playback not started in the caller's codec: \(started ?? "none"); log \(legato.logPath)")
                 try await legato.expectNoCallsLeft()
             }
         }

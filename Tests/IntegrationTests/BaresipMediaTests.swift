@@ -102,14 +102,20 @@ extension Integration {
 
         /// Caller dials 1000 through Legato, both talk until each has heard
         /// `seconds` of audio (at most `seconds` + 10 s), the caller hangs up;
-        /// both baresips and Legato are stopped when this returns.
+        /// both baresips and Legato are stopped when this returns. `codecs`:
+        /// both clients' `audio_codecs` (nil keeps the default, PCMU).
         static func talk(_ test: TestContext, conf: LegatoConf, seconds: Double = 4,
-                         callerEncryption: String? = nil, calleeEncryption: String? = nil) async throws -> Call {
+                         callerEncryption: String? = nil, calleeEncryption: String? = nil,
+                         codecs: String? = nil) async throws -> Call {
             let tones = try tones(test)
             var callerOptions = Baresip.Options.caller(test.ports, tone: tones.caller)
             callerOptions.mediaEncryption = callerEncryption
             var calleeOptions = Baresip.Options.callee(test.ports, tone: tones.callee)
             calleeOptions.mediaEncryption = calleeEncryption
+            if let codecs {
+                callerOptions.audioCodecs = codecs
+                calleeOptions.audioCodecs = codecs
+            }
             return try await withLegato(conf, artifacts: test.artifacts) { legato in
                 let call = try await withBaresip(calleeOptions, artifacts: test.artifacts) { callee in
                     try await withBaresip(callerOptions, artifacts: test.artifacts) { caller in

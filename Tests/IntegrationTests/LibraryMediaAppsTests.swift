@@ -50,8 +50,8 @@ final class AnsweringScenario: Scenario {
 
 /// A `LegatoServer` (the library, in this test process) running `scenario`
 /// with `conf`; stopped (and awaited) after `body`.
-func withLibraryServer<T>(_ conf: LegatoConf, artifacts: Artifacts, scenario: AnsweringScenario,
-                          _ body: () async throws -> T) async throws -> T {
+func withLibraryServer<S: Scenario & Sendable, T>(_ conf: LegatoConf, artifacts: Artifacts, scenario: S,
+                                                   _ body: () async throws -> T) async throws -> T {
     let path = try artifacts.write(conf.yaml, to: "legato-library.conf")
     let configuration = try ConfigLoader.load(path: path)
     var logger = Logger(label: "legato-library-test")

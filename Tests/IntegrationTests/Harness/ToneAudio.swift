@@ -164,6 +164,29 @@ enum ToneAudio {
         return Dominant(frequency: best.0, ratio: next > 0 ? best.1 / next : .infinity)
     }
 
+    /// How much of the recording's energy is a sine at `frequency` (0…1):
+    /// per 100 ms block, the least-squares fit of a sine and cosine at that
+    /// frequency against the block's energy. A clean tone through G.711 is
+    /// about 1; added noise or a second signal lowers it (half noise: ~0.5).
+    static func toneFraction(at frequency: Double, in recording: Recording) -> Double {
+        let block = max(1, recording.sampleRate / 10)
+        var tone = 0.0, total = 0.0
+        var start = 0
+        while start + block <= recording.samples.count {
+            var inPhase = 0.0, quadrature = 0.0
+            for index in start..<start + block {
+                let phase = 2 * .pi * frequency * Double(index) / Double(recording.sampleRate)
+                let sample = recording.samples[index]
+                inPhase += sample * cos(phase)
+                quadrature += sample * sin(phase)
+                total += sample * sample
+            }
+            tone += 2 * (inPhase * inPhase + quadrature * quadrature) / Double(block)
+            start += block
+        }
+        return total > 0 ? min(1, tone / total) : 0
+    }
+
     /// The fraction of 20 ms frames whose RMS level is above `threshold` (of full scale).
     static func nonSilentFraction(of recording: Recording, threshold: Double = 0.02) -> Double {
         let frame = max(1, recording.sampleRate / 50)
