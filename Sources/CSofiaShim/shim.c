@@ -3,6 +3,7 @@
 #include <sofia-sip/su_wait.h>
 #include <sofia-sip/su_strlst.h>
 #include <sofia-sip/nua.h>
+#include <sofia-sip/nta_tag.h>
 #include <sofia-sip/sip.h>
 #include "CSofiaShim.h"
 
@@ -124,6 +125,16 @@ nua_t *legato_nua_create(su_root_t *root, legato_event_callback callback, void *
                       NUTAG_MAX_RETRY_AFTER(0),
                       NUTAG_RETRY_COUNT(0),
                       NUTAG_M_FEATURES(NULL),
+                      // The largest message sofia takes on a TCP/TLS stream
+                      // (its default is 2 MiB); a bigger one closes the
+                      // connection. Never below 65,536: sofia sizes a UDP
+                      // read by the pending datagram before Legato's wire
+                      // gate sees it, and a datagram over this limit would
+                      // leave its reader broken (an assertion in
+                      // tport_recv_dgram). No UDP datagram exceeds 65,507
+                      // bytes; UDP's own limits are the gate's
+                      // (security.max_message_bytes / max_body_bytes).
+                      NTATAG_MAXSIZE(65536),
                       TAG_IF(user_agent, SIPTAG_USER_AGENT_STR(user_agent)),
                       TAG_END());
 }
