@@ -215,6 +215,13 @@ void legato_nua_info(nua_handle_t *nh, char const *content_type, char const *bod
 void legato_nua_message(nua_handle_t *nh, char const *content_type, char const *body, size_t body_len,
                         char const *headers);
 
+// --- su_root_yield (root_yield.c) ------------------------------------------------
+
+/// How many times sofia called su_root_yield(), which Legato defines as a no-op
+/// (see root_yield.c: the nested dispatch zeroes nta's cached clock and fires
+/// server-transaction timers early). For tests and diagnostics.
+unsigned long legato_root_yields_skipped(void);
+
 // --- wire gate and socket buffers (wire_gate.c) -------------------------------
 
 /// Decides on one datagram (`stream` 0; `data`/`len` its first bytes) or one
