@@ -126,6 +126,10 @@ final class AdmissionGate {
             if request.method == "INVITE" && request.isNewDialog && !packet.isConnection {
                 return shedOnQueueDepth(packet, source: source)
             }
+            if request.method == "ACK" && !request.isNewDialog && !packet.isConnection,
+               let headers = TransactionHeaders(packet.bytes), StatelessTag.isAckOfStatelessResponse(headers) {
+                return true  // the ACK of a 503 this gate sent: no transaction in sofia to take it
+            }
             return false
         case .drop(let reason):
             refused(source, reason)
@@ -145,7 +149,7 @@ final class AdmissionGate {
         guard case .shed(let queued, let threshold) = decision else { return false }
         if let headers, headers.cseqMethod == "INVITE",
            let response = StatelessResponse.make(
-               status: 503, reason: "Service Unavailable", to: headers, toTag: Self.tag(for: headers),
+               status: 503, reason: "Service Unavailable", to: headers, toTag: StatelessTag.tag(for: headers),
                source: "\(source)", sourcePort: packet.port, headers: [("Retry-After", "5")]) {
             WireGate.reply(response)
         }
@@ -153,13 +157,6 @@ final class AdmissionGate {
         return true
     }
 
-    /// The same To tag for an INVITE and its retransmissions (RFC 3261 §8.2.7).
-    private static func tag(for headers: TransactionHeaders) -> String {
-        var hasher = Hasher()
-        hasher.combine(headers.transactionKey)
-        hasher.combine(headers.from)
-        return "sl" + String(UInt(bitPattern: hasher.finalize()), radix: 36)
-    }
 
     /// The INVITE-time checks (`CallEngine.inviteAdmission`): a scanner's
     /// INVITE gets 403 when `scanner_action: 403` (with `drop` it never got here).

@@ -105,6 +105,19 @@ public struct TransactionHeaders: Equatable, Sendable {
         }
     }
 
+    /// The value of To's `tag` parameter (outside `<…>`), or nil when there is none.
+    public var toTag: [UInt8]? {
+        let afterURI = to.lastIndex(of: 62).map { to[$0...] } ?? to[...]
+        for parameter in afterURI.split(separator: 59).dropFirst() {
+            let trimmed = Self.trimmed(parameter)
+            guard let equals = trimmed.firstIndex(of: 61),
+                  Self.trimmed(trimmed[..<equals]).map({ $0 | 0x20 }) == Array("tag".utf8) else { continue }
+            let value = Self.trimmed(trimmed[(equals + 1)...])
+            return value.isEmpty ? nil : value
+        }
+        return nil
+    }
+
     /// A hash of Call-ID, CSeq number and top Via: equal for a request and its
     /// retransmissions (seeded per process, like every Swift `Hasher`).
     public var transactionKey: Int {
