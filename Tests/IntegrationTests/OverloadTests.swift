@@ -56,12 +56,14 @@ extension Integration.Security {
     /// Issue #10 item 9, shedding on receive-queue depth: with
     /// `overload_queue_bytes: 32768` and no rate limit, 5 calls from
     /// 127.0.0.3 are set up and held; then 127.0.0.2 floods INVITEs (sipp
-    /// `uac-flood.xml`, nothing retransmitted) faster than the debug daemon
+    /// `uac-flood-ack.xml`, nothing retransmitted, each 503 ACKed) faster than the debug daemon
     /// drains them, so its UDP receive queue passes the threshold. The flood's
     /// new INVITEs are answered 503 with `Retry-After: 5` by the wire gate
     /// (stateless: the To tag is the gate's `sl…`, no 100 Trying precedes it),
     /// and the held calls still end with BYE → 200; the refusals are counted
-    /// in `legato_admission_refused_total{reason="overload"}`.
+    /// in `legato_admission_refused_total{reason="overload"}`. The ACKs of
+    /// those 503s end at the gate too: sofia, which never saw the INVITEs,
+    /// would log each as a "strange ACK".
     @Test("Overload on receive-queue depth: a flood gets stateless 503 + Retry-After; calls already up end with BYE 200")
     func receiveQueueShedding() async throws {
         let test = try TestContext()
@@ -79,7 +81,7 @@ extension Integration.Security {
         held.rate = 10
         held.pauseMilliseconds = 9_000
         held.timeLimit = .seconds(50)
-        var flood = test.uac("uac-flood.xml", service: "666", role: "uac2")
+        var flood = test.uac("uac-flood-ack.xml", service: "666", role: "uac2")
         flood.localIP = "127.0.0.2"
         flood.remoteIP = "127.0.0.1"
         flood.calls = 12_000
@@ -116,6 +118,9 @@ extension Integration.Security {
         #expect(calls.uac.failedCalls == 0, "\(calls.uac.finalStatistics)")
         #expect(calls.uac.trace.responses(to: "BYE", .received, code: 200).count >= 5)
         #expect(log.contains("security.refused src=127.0.0.2 reason=overload"), "\(log.suffix(3000))")
+        let acks = flooded.trace.requests("ACK", .sent).count
+        #expect(acks >= shed.count, "the flood ACKed every 503 (\(acks) ACKs, \(shed.count) × 503)")
+        #expect(!log.contains("strange ACK"), "an ACK of the gate's 503 reached sofia")
         #expect(!log.contains("security.refused src=127.0.0.3"), "the held calls' source is never refused")
         #expect(log.contains("legato.overload-queue") && log.contains("overload_queue.effective=32768"),
                 "the effective threshold is logged")
