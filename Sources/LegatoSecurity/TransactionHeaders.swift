@@ -96,24 +96,21 @@ public struct TransactionHeaders: Equatable, Sendable {
         return vias[0]
     }
 
-    /// The To value has a `tag` parameter (outside `<…>`).
-    public var toHasTag: Bool {
-        let afterURI = to.lastIndex(of: 62).map { to[$0...] } ?? to[...]
-        return afterURI.split(separator: 59).dropFirst().contains { parameter in
-            let name = Self.trimmed(parameter).map { $0 | 0x20 }
-            return name.starts(with: Array("tag".utf8)) && name.dropFirst(3).first(where: { $0 != 32 && $0 != 9 }) == 61
-        }
-    }
+    /// The To value has a `tag` parameter (outside `<…>`), even an empty one.
+    public var toHasTag: Bool { toTagParameter != nil }
 
-    /// The value of To's `tag` parameter (outside `<…>`), or nil when there is none.
-    public var toTag: [UInt8]? {
+    /// The value of To's `tag` parameter (outside `<…>`), or nil when there is none or it is empty.
+    public var toTag: [UInt8]? { toTagParameter.flatMap { $0.isEmpty ? nil : $0 } }
+
+    /// The value of the first `tag` parameter after To's URI (`tag = x`, any
+    /// case, spaces around `=`), possibly empty; nil without one.
+    private var toTagParameter: [UInt8]? {
         let afterURI = to.lastIndex(of: 62).map { to[$0...] } ?? to[...]
         for parameter in afterURI.split(separator: 59).dropFirst() {
             let trimmed = Self.trimmed(parameter)
             guard let equals = trimmed.firstIndex(of: 61),
                   Self.trimmed(trimmed[..<equals]).map({ $0 | 0x20 }) == Array("tag".utf8) else { continue }
-            let value = Self.trimmed(trimmed[(equals + 1)...])
-            return value.isEmpty ? nil : value
+            return Self.trimmed(trimmed[(equals + 1)...])
         }
         return nil
     }
