@@ -157,7 +157,6 @@ final class AdmissionGate {
         return true
     }
 
-
     /// The INVITE-time checks (`CallEngine.inviteAdmission`): a scanner's
     /// INVITE gets 403 when `scanner_action: 403` (with `drop` it never got here).
     /// Then a source that is not a trunk must authenticate (digest) when
