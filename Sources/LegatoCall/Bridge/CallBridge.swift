@@ -46,7 +46,7 @@ public final class CallBridge {
     /// Runs at each end of a linked side (relay mode releases its media; idempotent).
     var onEnd: @SIPActor () -> Void
     private var tokens: [(call: Call, token: ListenerToken)] = []
-    let logger: Logger
+    let logger: CallLogger
 
     private init(a: Call, b: Call, media: (any SessionRewriter)?, linksEnds: Bool, onEnd: @escaping @SIPActor () -> Void) {
         self.a = a

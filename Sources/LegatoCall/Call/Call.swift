@@ -35,10 +35,12 @@ public final class Call {
     public internal(set) var earlyMediaSession: SIPBody?
 
     let leg: any CallLeg
-    let logger: Logger
+    let logger: CallLogger
     var machine: CallStateMachine
     var customDataValue: String?
-    private var listeners: [CallEventKind: [(id: Int, handler: @SIPActor (CallEvent) -> Void)]] = [:]
+    /// Every subscription, in the order made: one flat list (a call has a
+    /// handful), not a dictionary of lists per kind (#12: memory per call).
+    private var listeners: [(kind: CallEventKind, id: Int, handler: @SIPActor (CallEvent) -> Void)] = []
     private var nextListenerID = 0
     // What the action being performed attaches to its SIP message.
     var outgoingBody: SIPBody?
@@ -144,10 +146,7 @@ public final class Call {
         self.sipCallID = sipCallID
         self.remoteSession = remoteSession
         self.machine = CallStateMachine(incoming: incoming)
-        var logger = logger
-        logger[metadataKey: "call.id"] = "\(id)"
-        if let sipCallID { logger[metadataKey: "leg.callid"] = "\(sipCallID)" }
-        self.logger = logger
+        self.logger = CallLogger(logger, callID: id, legCallID: sipCallID)
         leg.delegate = self
         LiveObjects.born(LiveObjects.calls)
     }
@@ -196,17 +195,20 @@ public final class Call {
     @discardableResult
     public func addEventListener(_ kind: CallEventKind, _ handler: @escaping @SIPActor (CallEvent) -> Void) -> ListenerToken {
         nextListenerID += 1
-        listeners[kind, default: []].append((nextListenerID, handler))
+        listeners.append((kind, nextListenerID, handler))
         return ListenerToken(id: nextListenerID, kind: kind)
     }
 
     /// Unsubscribes the listener `token` names. Unknown tokens are ignored.
     public func removeEventListener(_ token: ListenerToken) {
-        listeners[token.kind]?.removeAll { $0.id == token.id }
+        listeners.removeAll { $0.id == token.id }
     }
 
+    /// Runs the listeners of `event`'s kind subscribed when it fires (one
+    /// added by a handler waits for the next event; one removed still runs).
     func fire(_ event: CallEvent) {
-        for entry in listeners[event.kind] ?? [] { entry.handler(event) }
+        let kind = event.kind
+        for entry in listeners where entry.kind == kind { entry.handler(event) }
     }
 
     /// Fires a signalling event and logs it as `call.signalling-event`.

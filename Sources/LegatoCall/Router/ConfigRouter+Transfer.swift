@@ -28,7 +28,7 @@ extension ConfigRouter {
         let filter = (routeFilters[match.route.name] ?? trunkFilters[bridge.trunk])?.toTrunk
         options.headers = filter?.filter(options.headers) ?? options.headers
         options.credentials = Self.credentials(trunk)
-        if let refusal = acquireTrunkSlot(trunk.name, logger: logger) {
+        if let refusal = acquireTrunkSlot(trunk.name, logger: CallLogger(logger)) {
             throw .init(code: 503, reason: refusal == .trunkMaxCalls ? "Trunk Busy" : "Trunk Rate Exceeded")
         }
         let placed: Call

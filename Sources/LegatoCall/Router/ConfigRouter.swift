@@ -219,7 +219,7 @@ public final class ConfigRouter: Scenario {
     }
 
     /// Takes a slot under the trunk's caps, or returns why not (logged).
-    func acquireTrunkSlot(_ trunk: String, logger: Logger) -> RefusalReason? {
+    func acquireTrunkSlot(_ trunk: String, logger: CallLogger) -> RefusalReason? {
         guard let refusal = slots.acquire(trunk) else { return nil }
         logger.notice("route.trunk-refused", metadata: ["trunk": "\(trunk)", "reason": "\(refusal.rawValue)"])
         return refusal
