@@ -35,6 +35,8 @@ let package = Package(
         .systemLibrary(name: "CEspeakNG", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
         .systemLibrary(name: "CSpeexDSP", pkgConfig: "speexdsp", providers: [.apt(["libspeexdsp-dev"])]),
         .systemLibrary(name: "CLibopus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
+        // glibc's malloc.h: the heap figures of `legato ctl status` (Legato/HeapFigures.swift).
+        .systemLibrary(name: "CMalloc"),
         // The sofia shim: its variadic tag-list calls and macros, and event flattening.
         .target(name: "CSofiaShim", dependencies: ["CSofiaSIP"]),
         // Media workers' shim: eventfd and recvmmsg/sendmmsg (not exported by Swift's Glibc module).
@@ -66,7 +68,7 @@ let package = Package(
         // The library a scenario package depends on: re-exports the call API and
         // runs the daemon (`LegatoServer`) for a given scenario.
         .target(name: "Legato", dependencies: [
-            "LegatoCall", "LegatoSIP", "LegatoConfig", "LegatoMedia", "LegatoAudio", "LegatoSecurity",
+            "LegatoCall", "LegatoSIP", "LegatoConfig", "LegatoMedia", "LegatoAudio", "LegatoSecurity", "CMalloc",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),

@@ -50,19 +50,21 @@ extension Daemon {
         let live = LiveObjects.snapshot
         let dialogs = endpoints.reduce(0) { $0 + $1.activeLegCount }
         let p99 = Self.fixed(lags.quantile(0.99) * 1000), maxLag = Self.fixed(lags.maximum * 1000)
+        let heap = HeapFigures.now()
         if json {
             let lagFields: String = "\"lag_p99_ms\":\(p99),\"lag_max_ms\":\(maxLag),\"lag_beats\":\(lags.count)"
             return "{\"state\":\"\(state)\",\"version\":\"\(Self.version)\",\"uptime_s\":\(Self.fixed(uptime)),"
                 + "\"calls\":\(engine.activeInboundCount),\"calls_total\":\(engine.inboundTotal),"
                 + "\"cps\":\(Self.fixed(cps)),\"lag_ms\":\(Self.fixed(lag * 1000)),\(lagFields),"
                 + "\"live\":{\"calls\":\(live.calls),\"bridges\":\(live.bridges),\"relays\":\(live.relays),"
-                + "\"dialogs\":\(dialogs)}}\n"
+                + "\"dialogs\":\(dialogs)},\"heap\":{\"in_use_kb\":\(heap.inUse >> 10),\"free_kb\":\(heap.free >> 10)}}\n"
         }
         return "ok\nstate: \(state)\nversion: \(Self.version)\nuptime: \(Self.fixed(uptime)) s\n"
             + "calls: \(engine.activeInboundCount)\ncalls total: \(engine.inboundTotal)\n"
             + "cps: \(Self.fixed(cps))\nlag: \(Self.fixed(lag * 1000)) ms\n"
             + "lag p99: \(p99) ms, max: \(maxLag) ms\n"
             + "live: \(live.calls) calls, \(live.bridges) bridges, \(live.relays) relays, \(dialogs) dialogs\n"
+            + "heap: \(heap.inUse >> 10) kB in use, \(heap.free >> 10) kB free\n"
     }
 
     private func calls(_ engine: CallEngine, json: Bool) -> String {

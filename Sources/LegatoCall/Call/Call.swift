@@ -27,7 +27,7 @@ public final class Call {
     /// The SIP Call-ID of this leg's own dialog.
     public let sipCallID: String?
     /// Always `sip` for calls Legato handles.
-    public let clientType = "sip"
+    public var clientType: String { "sip" }
     /// The SDP the remote side sent: inbound, the INVITE's offer (nil for a
     /// delayed offer); outbound, the 2xx's SDP; later, its latest accepted offer or answer.
     public internal(set) var remoteSession: SIPBody?
@@ -37,7 +37,6 @@ public final class Call {
     let leg: any CallLeg
     let logger: CallLogger
     var machine: CallStateMachine
-    var customDataValue: String?
     /// Every subscription, in the order made: one flat list (a call has a
     /// handful), not a dictionary of lists per kind (#12: memory per call).
     private var listeners: [(kind: CallEventKind, id: Int, handler: @SIPActor (CallEvent) -> Void)] = []
@@ -57,12 +56,6 @@ public final class Call {
     /// The bridge this call is a side of (the bridge owns its calls, not the
     /// other way round); nil for a call on its own.
     public internal(set) weak var bridge: CallBridge?
-    /// The media this call's leg has in Legato (a relay session's leg); nil for direct legs.
-    var media: (session: RelaySession, leg: RelayLeg)?
-    /// The call's own anchored media (`answer()` outside a bridge).
-    var mediaAnchor: MediaAnchor?
-    /// Playback and recording on this call (`Call+Playback`, `Call+Recording`).
-    var mediaApps = CallMediaApps()
 
     /// Inbound: the caller's INVITE listed 100rel in Supported or Require.
     var remoteSupports100rel = false
@@ -77,39 +70,23 @@ public final class Call {
     /// The bridge re-INVITEd this call on Legato's own account (a transfer,
     /// a media-mode switch) and waits for the answer.
     var bridgeOfferPending = false
-    /// INFO / MESSAGE requests Legato sent on this call's leg, oldest first:
-    /// the request each relays (nil: sent through the API), answered with
-    /// this leg's response.
-    var infoOrigins: [SIPServerRequest?] = []
-    var messageOrigins: [SIPServerRequest?] = []
-    /// The relayed UPDATE this leg sent and the request it answers.
-    var updateOrigin: SIPServerRequest?
-    /// The relayed PRACK this leg sent and the request it answers.
-    var prackOrigin: SIPServerRequest?
     /// True after `handleBlindTransfer(true)`: a REFER fires BlindTransferRequested instead of 603.
     public internal(set) var handlesBlindTransfer = false
     /// A REFER was accepted (202) and its outcome has not been notified yet.
     public internal(set) var isBlindTransferPending = false
-    /// Which digits are reported (`handleTones`); nil: none.
-    var toneHandling: ToneDetection?
     /// Which X-headers of what this call's remote side sends (INFO, MESSAGE,
     /// responses, BYE) cross to the other side of its bridge: the route's or
     /// trunk's header policy for that direction; nil lets every X- header cross.
     var relayHeaderFilter: HeaderFilter?
-    /// The filter the outbound call of a relay bridge gets (set before it exists).
-    var peerHeaderFilter: HeaderFilter?
     /// Set by the engine on inbound calls when a media engine runs: what
     /// `answer()`/`startEarlyMedia()` anchor the call's media with.
     var anchorSettings: MediaAnchorSettings?
-    var noAnswerTimer: LoopTimer?
-    var noAnswerTimeout: Double?
-    var earlyMediaTimer: LoopTimer?
-    var earlyMediaStarted = false
     /// Seconds an inbound call may stay in early media before it fails with 408; nil = no limit.
     var earlyMediaTimeout: Double?
+    var noAnswerTimer: LoopTimer?
+    var noAnswerTimeout: Double?
+    var earlyMediaStarted = false
     var onFinished: (@SIPActor (Call) -> Void)?
-    /// Blind transfer targets allowed (`restrictTransferTargets`); nil: any.
-    var transferTargetFilter: (@SIPActor (String) -> Bool)?
     /// RFC 4028 on this leg (`Call+SessionTimer.swift`).
     var sessionTimer = SessionTimer(policy: .off)
     var sessionTimerTask: LoopTimer?
@@ -125,10 +102,8 @@ public final class Call {
     /// ending input by paths that know better than the input itself.
     var endCause: String?
     var endLogged = false
-    /// The RTP watchdog of an anchored call (`media.rtp_timeout`).
-    var watchdog: MediaWatchdog?
-    /// An anchored call answered an offerless re-INVITE with Legato's offer: the answer comes in the ACK.
-    var anchorAwaitsAck = false
+    /// What only some calls use (`CallOptionalState`), allocated on the first write.
+    var optionalStorage: CallOptionalState?
     /// What the call's detail record states (`Records/`).
     var facts = CallFacts()
     /// Runs once when an inbound call ends, with its media as it was just before (the engine writes the CDR).
