@@ -35,21 +35,27 @@ extension Call {
         return box
     }
 
+    /// Writes `value` into the box; a nil into no box allocates none.
+    private func store<Value>(_ field: ReferenceWritableKeyPath<CallOptionalState, Value?>, _ value: Value?) {
+        guard value != nil || optionalStorage != nil else { return }
+        optional[keyPath: field] = value
+    }
+
     var customDataValue: String? {
         get { optionalStorage?.customDataValue }
-        set { if newValue != nil || optionalStorage != nil { optional.customDataValue = newValue } }
+        set { store(\.customDataValue, newValue) }
     }
 
     /// The media this call's leg has in Legato (a relay session's leg); nil for direct legs.
     var media: (session: RelaySession, leg: RelayLeg)? {
         get { optionalStorage?.media }
-        set { if newValue != nil || optionalStorage != nil { optional.media = newValue } }
+        set { store(\.media, newValue) }
     }
 
     /// The call's own anchored media (`answer()` outside a bridge).
     var mediaAnchor: MediaAnchor? {
         get { optionalStorage?.mediaAnchor }
-        set { if newValue != nil || optionalStorage != nil { optional.mediaAnchor = newValue } }
+        set { store(\.mediaAnchor, newValue) }
     }
 
     /// Playback and recording on this call (`Call+Playback`, `Call+Recording`).
@@ -77,42 +83,42 @@ extension Call {
     /// The relayed UPDATE this leg sent and the request it answers.
     var updateOrigin: SIPServerRequest? {
         get { optionalStorage?.updateOrigin }
-        set { if newValue != nil || optionalStorage != nil { optional.updateOrigin = newValue } }
+        set { store(\.updateOrigin, newValue) }
     }
 
     /// The relayed PRACK this leg sent and the request it answers.
     var prackOrigin: SIPServerRequest? {
         get { optionalStorage?.prackOrigin }
-        set { if newValue != nil || optionalStorage != nil { optional.prackOrigin = newValue } }
+        set { store(\.prackOrigin, newValue) }
     }
 
     /// Which digits are reported (`handleTones`); nil: none.
     var toneHandling: ToneDetection? {
         get { optionalStorage?.toneHandling }
-        set { if newValue != nil || optionalStorage != nil { optional.toneHandling = newValue } }
+        set { store(\.toneHandling, newValue) }
     }
 
     /// The filter the outbound call of a relay bridge gets (set before it exists).
     var peerHeaderFilter: HeaderFilter? {
         get { optionalStorage?.peerHeaderFilter }
-        set { if newValue != nil || optionalStorage != nil { optional.peerHeaderFilter = newValue } }
+        set { store(\.peerHeaderFilter, newValue) }
     }
 
     var earlyMediaTimer: LoopTimer? {
         get { optionalStorage?.earlyMediaTimer }
-        set { if newValue != nil || optionalStorage != nil { optional.earlyMediaTimer = newValue } }
+        set { store(\.earlyMediaTimer, newValue) }
     }
 
     /// Blind transfer targets allowed (`restrictTransferTargets`); nil: any.
     var transferTargetFilter: (@SIPActor (String) -> Bool)? {
         get { optionalStorage?.transferTargetFilter }
-        set { if newValue != nil || optionalStorage != nil { optional.transferTargetFilter = newValue } }
+        set { store(\.transferTargetFilter, newValue) }
     }
 
     /// The RTP watchdog of an anchored call (`media.rtp_timeout`).
     var watchdog: MediaWatchdog? {
         get { optionalStorage?.watchdog }
-        set { if newValue != nil || optionalStorage != nil { optional.watchdog = newValue } }
+        set { store(\.watchdog, newValue) }
     }
 
     /// An anchored call answered an offerless re-INVITE with Legato's offer: the answer comes in the ACK.
