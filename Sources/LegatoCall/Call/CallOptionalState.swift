@@ -35,27 +35,29 @@ extension Call {
         return box
     }
 
-    /// Writes `value` into the box; a nil into no box allocates none.
-    private func store<Value>(_ field: ReferenceWritableKeyPath<CallOptionalState, Value?>, _ value: Value?) {
-        guard value != nil || optionalStorage != nil else { return }
+    /// Writes `value` into the box; writing a field's default (`isDefault`)
+    /// into no box allocates none, since reads of no box give the defaults.
+    private func store<Value>(_ field: ReferenceWritableKeyPath<CallOptionalState, Value>, _ value: Value,
+                              isDefault: Bool) {
+        guard !isDefault || optionalStorage != nil else { return }
         optional[keyPath: field] = value
     }
 
     var customDataValue: String? {
         get { optionalStorage?.customDataValue }
-        set { store(\.customDataValue, newValue) }
+        set { store(\.customDataValue, newValue, isDefault: newValue == nil) }
     }
 
     /// The media this call's leg has in Legato (a relay session's leg); nil for direct legs.
     var media: (session: RelaySession, leg: RelayLeg)? {
         get { optionalStorage?.media }
-        set { store(\.media, newValue) }
+        set { store(\.media, newValue, isDefault: newValue == nil) }
     }
 
     /// The call's own anchored media (`answer()` outside a bridge).
     var mediaAnchor: MediaAnchor? {
         get { optionalStorage?.mediaAnchor }
-        set { store(\.mediaAnchor, newValue) }
+        set { store(\.mediaAnchor, newValue, isDefault: newValue == nil) }
     }
 
     /// Playback and recording on this call (`Call+Playback`, `Call+Recording`).
@@ -69,61 +71,61 @@ extension Call {
     /// leg's response.
     var infoOrigins: [SIPServerRequest?] {
         get { optionalStorage?.infoOrigins ?? [] }
-        set { if !newValue.isEmpty || optionalStorage != nil { optional.infoOrigins = newValue } }
+        set { store(\.infoOrigins, newValue, isDefault: newValue.isEmpty) }
         _modify { yield &optional.infoOrigins }
     }
 
     /// MESSAGE requests Legato sent on this call's leg, as `infoOrigins`.
     var messageOrigins: [SIPServerRequest?] {
         get { optionalStorage?.messageOrigins ?? [] }
-        set { if !newValue.isEmpty || optionalStorage != nil { optional.messageOrigins = newValue } }
+        set { store(\.messageOrigins, newValue, isDefault: newValue.isEmpty) }
         _modify { yield &optional.messageOrigins }
     }
 
     /// The relayed UPDATE this leg sent and the request it answers.
     var updateOrigin: SIPServerRequest? {
         get { optionalStorage?.updateOrigin }
-        set { store(\.updateOrigin, newValue) }
+        set { store(\.updateOrigin, newValue, isDefault: newValue == nil) }
     }
 
     /// The relayed PRACK this leg sent and the request it answers.
     var prackOrigin: SIPServerRequest? {
         get { optionalStorage?.prackOrigin }
-        set { store(\.prackOrigin, newValue) }
+        set { store(\.prackOrigin, newValue, isDefault: newValue == nil) }
     }
 
     /// Which digits are reported (`handleTones`); nil: none.
     var toneHandling: ToneDetection? {
         get { optionalStorage?.toneHandling }
-        set { store(\.toneHandling, newValue) }
+        set { store(\.toneHandling, newValue, isDefault: newValue == nil) }
     }
 
     /// The filter the outbound call of a relay bridge gets (set before it exists).
     var peerHeaderFilter: HeaderFilter? {
         get { optionalStorage?.peerHeaderFilter }
-        set { store(\.peerHeaderFilter, newValue) }
+        set { store(\.peerHeaderFilter, newValue, isDefault: newValue == nil) }
     }
 
     var earlyMediaTimer: LoopTimer? {
         get { optionalStorage?.earlyMediaTimer }
-        set { store(\.earlyMediaTimer, newValue) }
+        set { store(\.earlyMediaTimer, newValue, isDefault: newValue == nil) }
     }
 
     /// Blind transfer targets allowed (`restrictTransferTargets`); nil: any.
     var transferTargetFilter: (@SIPActor (String) -> Bool)? {
         get { optionalStorage?.transferTargetFilter }
-        set { store(\.transferTargetFilter, newValue) }
+        set { store(\.transferTargetFilter, newValue, isDefault: newValue == nil) }
     }
 
     /// The RTP watchdog of an anchored call (`media.rtp_timeout`).
     var watchdog: MediaWatchdog? {
         get { optionalStorage?.watchdog }
-        set { store(\.watchdog, newValue) }
+        set { store(\.watchdog, newValue, isDefault: newValue == nil) }
     }
 
     /// An anchored call answered an offerless re-INVITE with Legato's offer: the answer comes in the ACK.
     var anchorAwaitsAck: Bool {
         get { optionalStorage?.anchorAwaitsAck ?? false }
-        set { if newValue || optionalStorage != nil { optional.anchorAwaitsAck = newValue } }
+        set { store(\.anchorAwaitsAck, newValue, isDefault: !newValue) }
     }
 }
