@@ -140,9 +140,15 @@ nua_t *legato_nua_create(su_root_t *root, legato_event_callback callback, void *
 }
 
 nua_handle_t *legato_nua_handle_create(nua_t *nua, void *hmagic, char const *from, char const *to) {
+    // With several signalling shards, the Call-ID is one this shard owns, so
+    // that the answers reach it whichever shard the kernel hands them to.
+    char call_id[32];
+    int own = legato_shard_count() > 1
+        && legato_shard_make_call_id(call_id, sizeof call_id, legato_shard_index(), legato_shard_count());
     return nua_handle(nua, (nua_hmagic_t *)hmagic,
                       SIPTAG_FROM_STR(from),
                       SIPTAG_TO_STR(to),
+                      TAG_IF(own, SIPTAG_CALL_ID_STR(call_id)),
                       TAG_END());
 }
 

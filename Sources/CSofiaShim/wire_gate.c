@@ -11,6 +11,7 @@
 // system call, so media workers pay one table look-up.
 #define _GNU_SOURCE
 #include "CSofiaShim.h"
+#include "shard_router.h"
 
 #include <errno.h>
 #include <linux/sock_diag.h>
@@ -58,31 +59,40 @@ static int legato_wire_address(struct sockaddr const *sa, socklen_t len, unsigne
     return 0;
 }
 
-// recvmsg(2) as sofia sees it: refused datagrams on watched sockets vanish.
+// recvmsg(2) as sofia sees it: refused datagrams on watched sockets vanish,
+// and with several shards, datagrams another shard owns are passed on.
 ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
-    for (;;) {
-        ssize_t n = syscall(SYS_recvmsg, fd, msg, flags);
-        if (n < 0 || fd < 0 || fd >= LEGATO_WIRE_MAX_FD || (flags & (MSG_PEEK | MSG_ERRQUEUE))) return n;
-        int watch = atomic_load_explicit(&legato_wire_watch[fd], memory_order_relaxed);
-        legato_wire_filter filter = atomic_load_explicit(&legato_wire_callback, memory_order_relaxed);
-        if (!watch || !filter || !msg || msg->msg_iovlen < 1) return n;
+    // A datagram another shard passed on (shard_router.c): already through
+    // that shard's gate; its source is the original one.
+    if (legato_shard_take_pending(fd)) return legato_shard_read_inbox(fd, msg);
+    ssize_t n = syscall(SYS_recvmsg, fd, msg, flags);
+    if (n < 0 || fd < 0 || fd >= LEGATO_WIRE_MAX_FD || (flags & (MSG_PEEK | MSG_ERRQUEUE))) return n;
+    if (!msg || msg->msg_iovlen < 1) return n;
+    size_t first = msg->msg_iov[0].iov_len < (size_t)n ? msg->msg_iov[0].iov_len : (size_t)n;
+    int watch = atomic_load_explicit(&legato_wire_watch[fd], memory_order_relaxed);
+    legato_wire_filter filter = atomic_load_explicit(&legato_wire_callback, memory_order_relaxed);
+    if (watch && filter) {
         unsigned char addr[16];
         int port = 0;
         int alen = legato_wire_address((struct sockaddr const *)msg->msg_name, msg->msg_namelen, addr, &port);
         if (!alen) return n;
-        size_t first = msg->msg_iov[0].iov_len < (size_t)n ? msg->msg_iov[0].iov_len : (size_t)n;
         legato_wire_current_fd = fd;
         legato_wire_current_peer_len = msg->msg_namelen < sizeof legato_wire_current_peer
             ? msg->msg_namelen : (socklen_t)sizeof legato_wire_current_peer;
         memcpy(&legato_wire_current_peer, msg->msg_name, legato_wire_current_peer_len);
         int refused = filter((watch & 0xffff) - 1, addr, alen, port, 0, (char const *)msg->msg_iov[0].iov_base, first);
         legato_wire_current_fd = -1;
-        if (refused == 0) return n;
-        // Refused: consumed without trace. Non-blocking sockets report "nothing
-        // more"; a blocking caller (none in sofia) reads on.
-        errno = EAGAIN;
-        return -1;
+        if (refused) {
+            // Refused: consumed without trace. Non-blocking sockets report
+            // "nothing more"; a blocking caller (none in sofia) reads on.
+            errno = EAGAIN;
+            return -1;
+        }
     }
+    // Owned by another shard: passed on, and nothing to read here.
+    if (!legato_shard_route(fd, msg, (size_t)n, (char const *)msg->msg_iov[0].iov_base, first)) return n;
+    errno = EAGAIN;
+    return -1;
 }
 
 static int legato_wire_accept_filter(int fd, int conn, struct sockaddr *addr, socklen_t *len) {

@@ -84,7 +84,7 @@ extension Daemon {
         let path = configuration.sourcePath
         let next: LegatoConfiguration
         do {
-            next = try ConfigLoader.load(path: path)
+            next = try ConfigLoader.load(path: path).forShard(shard?.index ?? 0, of: shard?.count ?? 1)
         } catch {
             for problem in error.errors {
                 logger.error("legato.reload-refused", metadata: ["error": "\(problem)"])
@@ -99,6 +99,7 @@ extension Daemon {
         if next.media.workers != configuration.media.workers { restart.append("media.workers") }
         if next.media.mode != configuration.media.mode && media == nil && next.usesRelay { restart.append("media.mode") }
         if next.admin != configuration.admin { restart.append("admin") }
+        if next.signalling.shards != configuration.signalling.shards { restart.append("signalling.shards") }
         guard let engine else { return (false, "not running\n") }
         switch scenarioSource {
         case .factory(let make):
@@ -110,6 +111,7 @@ extension Daemon {
                 applied.media.portRange = configuration.media.portRange
                 applied.media.address = configuration.media.address
                 applied.media.workers = configuration.media.workers
+                applied.signalling.shards = configuration.signalling.shards
                 let scenario = try make(LegatoServer.Context(configuration: applied, media: media, logger: logger))
                 try admission?.apply(applied)
                 scenario.takeOver(from: engine.scenario)

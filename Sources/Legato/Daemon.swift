@@ -12,7 +12,11 @@ import LegatoSecurity
 final class Daemon {
     /// The running configuration (a reload replaces it).
     var configuration: LegatoConfiguration
-    let logger: Logger
+    var logger: Logger
+    /// This process's part when `signalling.shards` > 1 (`useShard`); nil: the only process.
+    var shard: ShardRole?
+    /// Listener sockets joined to this shard's inbox, undone before the endpoints stop.
+    var shardAttached: [Int32] = []
     let scenarioSource: ScenarioSource
     var endpoints: [SIPEndpoint] = []
     var engine: CallEngine?
@@ -45,8 +49,11 @@ final class Daemon {
 
     /// Binds every listener and starts taking calls.
     func start() throws {
+        if let shard { shareListeners(shard) }
         if configuration.usesRelay {
-            let workers = configuration.media.workers > 0 ? configuration.media.workers : MediaWorkerPool.defaultWorkerCount
+            var workers = configuration.media.workers > 0 ? configuration.media.workers : MediaWorkerPool.defaultWorkerCount
+            // The shards share the cores: the default is split between them.
+            if let shard, configuration.media.workers == 0 { workers = max(1, workers / shard.count) }
             media = try MediaWorkerPool(workerCount: workers, portRange: configuration.media.portRange,
                                         events: MediaEventRouter.eventHandler())
             logger.info("legato.media", metadata: ["media.address": "\(configuration.media.address)",
@@ -79,6 +86,7 @@ final class Daemon {
             endpoints.append(endpoint)
             listeners.append(.init(endpoint: endpoint, transports: Set(listener.transports.map(\.rawValue)), index: index))
             guardSockets(of: listener, index: index)
+            if let shard { try attachInbox(shard, listener: listener, index: index) }
             logger.info("legato.listening", metadata: [
                 "listener.address": "\(listener.address)", "listener.port": "\(listener.port)",
                 "listener.transports": "\(listener.transports.map(\.rawValue).joined(separator: ","))"])
@@ -137,6 +145,7 @@ final class Daemon {
         // sofia's nua_shutdown runs on the loop and, after a busy hour, holds
         // it for a second or more freeing what it kept: that is not overload.
         engine?.loadMonitor?.stop()
+        detachInboxes()
         for endpoint in endpoints { await endpoint.shutdown() }
         admission?.uninstall()
         await stopOperations()

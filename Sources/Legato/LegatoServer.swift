@@ -119,8 +119,19 @@ public final class LegatoServer {
         let daemon = self.daemon
         let logger = self.logger
         let grace = configuration.signalling.shutdownGrace
+        // Signalling shards: a shard started by a supervisor takes its role
+        // from its environment; the first process opens the inboxes and is
+        // shard 0 (ShardSupervisor).
+        let supervisor: ShardSupervisor?
+        do {
+            supervisor = try prepareShards()
+        } catch {
+            logger.critical("legato.start-failed", metadata: ["error": "\(error)"])
+            throw StartError(underlying: error)
+        }
         let watcher = SignalWatcher([SIGTERM, SIGINT, SIGUSR1, SIGHUP]) { signo in
             Task { @SIPActor in
+                supervisor?.forward(signo)
                 switch signo {
                 case SIGUSR1:
                     // logrotate's postrotate: the CDR file is reopened.
@@ -137,14 +148,42 @@ public final class LegatoServer {
         // Signals sent after `legato.ready` must count: arm first.
         await watcher.armed()
         do {
+            try supervisor?.startShards()
             try daemon.start()
         } catch {
             logger.critical("legato.start-failed", metadata: ["error": "\(error)"])
+            supervisor?.forward(SIGTERM)
             await daemon.stop(grace: 0)
+            await supervisor?.waitForShards(grace: 0)
             throw StartError(underlying: error)
         }
         await daemon.waitUntilStopped()
+        await supervisor?.waitForShards(grace: grace)
         withExtendedLifetime(watcher) {}
+    }
+
+    /// With `signalling.shards` > 1: in a shard the supervisor started, takes
+    /// the role its environment gives; in the first process, opens the shards'
+    /// inboxes and returns the supervisor (which starts the others later).
+    private func prepareShards() throws -> ShardSupervisor? {
+        var environment: [String: String] = [:]
+        for key in [ShardRole.indexVariable, ShardRole.inboxesVariable] {
+            if let value = getenv(key) { environment[key] = String(cString: value) }
+        }
+        if environment[ShardRole.indexVariable] != nil {
+            guard let role = ShardRole.fromEnvironment(environment),
+                  role.count == configuration.signalling.shards else {
+                throw ShardEnvironmentError(value: environment[ShardRole.indexVariable] ?? "")
+            }
+            SignallingShards.stopWithParent(signal: SIGTERM)
+            Daemon.closeOtherInboxes(role)
+            daemon.useShard(role)
+            return nil
+        }
+        guard configuration.signalling.shards > 1 else { return nil }
+        let supervisor = try ShardSupervisor(configuration: configuration, logger: logger)
+        daemon.useShard(supervisor.role)
+        return supervisor
     }
 
     /// Drains and stops a running server as SIGTERM does, with `grace`
@@ -152,6 +191,12 @@ public final class LegatoServer {
     /// returns once it has stopped.
     public func stop(grace: Double? = nil) async {
         await daemon.stop(grace: grace ?? configuration.signalling.shutdownGrace)
+    }
+
+    /// `LEGATO_SHARD` does not match the configuration's `signalling.shards`.
+    struct ShardEnvironmentError: Error, CustomStringConvertible {
+        let value: String
+        var description: String { "LEGATO_SHARD=\(value) does not fit signalling.shards of the configuration" }
     }
 
     /// Sends swift-log's output, from `level` up, to standard error as

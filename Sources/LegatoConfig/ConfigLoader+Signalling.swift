@@ -3,7 +3,7 @@ extension ConfigLoader {
     static func readSignalling(_ section: MappingReader) -> SignallingConfig {
         section.checkKeys(["no_answer_timeout", "shutdown_grace", "user_agent", "max_calls", "overload_lag_ms",
                            "early_media_timeout", "session_timer", "session_min_se", "udp_buffer",
-                           "overload_queue_bytes"])
+                           "overload_queue_bytes", "shards"])
         var signalling = SignallingConfig()
         if let timeout = section.number("no_answer_timeout", minimum: 0, inclusive: false) {
             signalling.noAnswerTimeout = timeout
@@ -42,6 +42,9 @@ extension ConfigLoader {
                                          + "(udp_buffer \(signalling.udpBuffer) → at most \(signalling.udpBuffer) bytes)",
                                          key: section.keyPath("overload_queue_bytes"), at: node)
             }
+        }
+        if let shards = section.integer("shards", in: 1...SignallingConfig.maxShards) {
+            signalling.shards = shards
         }
         if let userAgent = section.string("user_agent") {
             if let problem = SIPSyntax.headerValueProblem(userAgent) {

@@ -74,6 +74,7 @@ public enum ConfigLoader {
         configuration.users = readUsers(document)
         configuration.cdr = document.mapping("cdr").map(readCDR) ?? CDRConfig()
         configuration.admin = document.mapping("admin").map(readAdmin) ?? AdminConfig()
+        if let section = document.mapping("signalling") { checkShards(configuration, section) }
         return configuration
     }
 }

@@ -135,6 +135,13 @@ public struct SignallingConfig: Sendable, Equatable {
     /// `Retry-After` from the wire gate (capped at half the granted receive
     /// buffer); 0 turns it off.
     public var overloadQueueBytes: Int = 4_194_304
+    /// `shards`: signalling processes sharing the listeners (1: one process,
+    /// the default). Each runs its own sofia loop and owns the dialogs whose
+    /// Call-ID hashes to it; see `LegatoConfiguration.forShard(_:of:)` for how
+    /// limits and media ports are shared out.
+    public var shards: Int = 1
+    /// The most `shards` the conf accepts.
+    public static let maxShards = 64
 
     /// Signalling settings with the conf defaults; `sessionTimer` (1800 s) and
     /// `sessionMinSE` (90 s) are set separately.

@@ -251,6 +251,43 @@ int legato_socket_find_listening(int port, int *fds, int max);
 /// reports the sizes the kernel reports back. Returns 1 when forced.
 int legato_socket_set_buffers(int fd, int bytes, int *achieved_rcv, int *achieved_snd);
 
+// --- signalling shards (shard_router.c) ----------------------------------------
+
+/// The most shards (processes) one listener can be shared by.
+#define LEGATO_SHARD_MAX 64
+
+/// This process is shard `index` of `count` (1: no sharding, the default).
+/// Call before any listener is bound.
+void legato_shard_configure(int index, int count);
+/// This process's shard index and the shard count.
+int legato_shard_index(void);
+int legato_shard_count(void);
+/// Listener sockets bound to `port` get SO_REUSEPORT (when count > 1).
+void legato_shard_reuse_port(int port);
+/// FNV-1a (32 bits) of `len` bytes.
+unsigned int legato_shard_hash(unsigned char const *bytes, size_t len);
+/// The hash of a SIP message's Call-ID value (long or compact name, any case,
+/// whitespace and folding left out). 1: found.
+int legato_shard_call_id_hash(char const *data, size_t len, unsigned int *hash);
+/// The shard of `count` that owns the message's Call-ID; -1 when count <= 1
+/// or the message has no Call-ID.
+int legato_shard_owner_of(char const *data, size_t len, int count);
+/// Writes a random 24-character Call-ID (NUL-terminated; `cap` >= 25) that
+/// shard `index` of `count` owns. 1: written.
+int legato_shard_make_call_id(char *out, size_t cap, int index, int count);
+/// An inbox for this shard: a non-blocking UDP socket on 127.0.0.1 with
+/// `buffer_bytes` buffers (0: default), inherited by child processes.
+/// Returns the fd and its port, or -1.
+int legato_shard_inbox_open(int buffer_bytes, int *port);
+/// Joins listener socket `fd` to this shard's `inbox`; `ports` holds every
+/// shard's inbox port for this listener (index = shard). 0: attached and
+/// registered with the loop that reads `fd`.
+int legato_shard_attach(int fd, int inbox, unsigned short const *ports, int count);
+/// Undoes legato_shard_attach and closes the inbox.
+void legato_shard_detach(int fd);
+/// prctl(PR_SET_PDEATHSIG, signo): the process gets `signo` when its parent exits.
+void legato_set_parent_death_signal(int signo);
+
 // --- outbound digest auth and registration (shim.c, appended) ----------------
 
 /// nua_authenticate with NUTAG_AUTH(`credentials`), "Digest:\"realm\":user:password"
