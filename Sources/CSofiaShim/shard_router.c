@@ -27,7 +27,9 @@
 #include "CSofiaShim.h"
 #include "shard_router.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -57,8 +59,13 @@ struct shard_link {
     int mirrored;
 };
 
-// Per listener fd; set and read on the signalling thread only.
-static struct shard_link *shard_links[SHARD_MAX_FD];
+// Per listener fd; set on the signalling thread (attach, detach), read by
+// whichever thread calls ioctl/epoll_ctl/recvmsg on a descriptor.
+static _Atomic(struct shard_link *) shard_links[SHARD_MAX_FD];
+
+static struct shard_link *shard_link_of(int fd) {
+    return fd >= 0 && fd < SHARD_MAX_FD ? atomic_load_explicit(&shard_links[fd], memory_order_acquire) : NULL;
+}
 
 // The last epoll registration of each fd (any thread registers its own fds).
 struct shard_epoll {
@@ -223,21 +230,21 @@ static void shard_mirror(struct shard_link *link, struct shard_epoll const *rec)
 
 int legato_shard_attach(int fd, int inbox, unsigned short const *ports, int count) {
     if (fd < 0 || fd >= SHARD_MAX_FD || inbox < 0 || !ports || count < 1 || count > LEGATO_SHARD_MAX) return -1;
-    if (shard_links[fd]) return -1;
+    if (shard_link_of(fd)) return -1;
     struct shard_link *link = calloc(1, sizeof *link);
     if (!link) return -1;
     link->inbox = inbox;
     link->count = count;
     memcpy(link->ports, ports, sizeof(uint16_t) * (size_t)count);
-    shard_links[fd] = link;
+    atomic_store_explicit(&shard_links[fd], link, memory_order_release);
     shard_mirror(link, &shard_epoll_of[fd]);
     return link->mirrored ? 0 : -1;
 }
 
 void legato_shard_detach(int fd) {
-    if (fd < 0 || fd >= SHARD_MAX_FD || !shard_links[fd]) return;
-    struct shard_link *link = shard_links[fd];
-    shard_links[fd] = NULL;
+    struct shard_link *link = shard_link_of(fd);
+    if (!link) return;
+    atomic_store_explicit(&shard_links[fd], NULL, memory_order_release);
     if (link->mirrored) syscall(SYS_epoll_ctl, link->epfd, EPOLL_CTL_DEL, link->inbox, NULL);
     close(link->inbox);
     free(link);
@@ -277,7 +284,7 @@ int legato_shard_take_pending(int fd) {
 }
 
 ssize_t legato_shard_read_inbox(int fd, struct msghdr *msg) {
-    struct shard_link *link = fd >= 0 && fd < SHARD_MAX_FD ? shard_links[fd] : NULL;
+    struct shard_link *link = shard_link_of(fd);
     if (!link || !msg) {
         errno = EAGAIN;
         return -1;
@@ -309,7 +316,7 @@ ssize_t legato_shard_read_inbox(int fd, struct msghdr *msg) {
 
 int legato_shard_route(int fd, struct msghdr const *msg, size_t len, char const *data, size_t data_len) {
     if (atomic_load_explicit(&shard_count, memory_order_relaxed) <= 1) return 0;
-    struct shard_link *link = fd >= 0 && fd < SHARD_MAX_FD ? shard_links[fd] : NULL;
+    struct shard_link *link = shard_link_of(fd);
     if (!link) return 0;
     int owner = legato_shard_owner_of(data, data_len, link->count);
     if (owner < 0 || owner == shard_index) return 0;
@@ -343,8 +350,9 @@ int ioctl(int fd, unsigned long request, ...) {
     va_start(ap, request);
     void *arg = va_arg(ap, void *);
     va_end(ap);
-    if (request == FIONREAD && fd >= 0 && fd < SHARD_MAX_FD && shard_links[fd] && arg) {
-        int size = shard_inbox_next(shard_links[fd]);
+    struct shard_link *link = request == FIONREAD && arg ? shard_link_of(fd) : NULL;
+    if (link) {
+        int size = shard_inbox_next(link);
         if (size > 0) {
             shard_pending_fd = fd;
             *(int *)arg = size;
@@ -369,7 +377,8 @@ int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event) {
         rec->data = event->data.u64;
         rec->active = 1;
     }
-    if (shard_links[fd]) shard_mirror(shard_links[fd], rec);
+    struct shard_link *link = shard_link_of(fd);
+    if (link) shard_mirror(link, rec);
     return result;
 }
 
@@ -387,6 +396,24 @@ int bind(int fd, struct sockaddr const *addr, socklen_t len) {
         }
     }
     return (int)syscall(SYS_bind, fd, addr, len);
+}
+
+void legato_cloexec_all_but(int const *keep, int count) {
+    DIR *dir = opendir("/proc/self/fd");
+    if (!dir) return;
+    int self = dirfd(dir);
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        char *end;
+        long fd = strtol(entry->d_name, &end, 10);
+        if (*end || end == entry->d_name || fd <= 2 || fd == self) continue;
+        int kept = 0;
+        for (int k = 0; k < count && !kept; k++) kept = keep[k] == fd;
+        if (kept) continue;
+        int flags = fcntl((int)fd, F_GETFD);
+        if (flags >= 0 && !(flags & FD_CLOEXEC)) (void)fcntl((int)fd, F_SETFD, flags | FD_CLOEXEC);
+    }
+    closedir(dir);
 }
 
 void legato_set_parent_death_signal(int signo) { (void)prctl(PR_SET_PDEATHSIG, signo, 0, 0, 0); }

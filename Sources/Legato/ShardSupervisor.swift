@@ -118,6 +118,7 @@ final class ShardSupervisor {
         for signal in [SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGPIPE] { sigaddset(&defaults, signal) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        SignallingShards.inheritOnly(role.inboxes.values.flatMap { $0.map(\.descriptor) })
         var pid: pid_t = 0
         let result = posix_spawn(&pid, Self.executable, nil, &attributes, argv, envp)
         guard result == 0 else { throw ShardError.spawn(shard: index, errno: result) }

@@ -81,6 +81,13 @@ public enum SignallingShards {
         legato_shard_detach(descriptor)
     }
 
+    /// Marks every open descriptor above 2 but `descriptors` close-on-exec,
+    /// so that a process started next inherits only those (a shard started
+    /// again must not hold the supervisor's listener or media sockets).
+    public static func inheritOnly(_ descriptors: [Int32]) {
+        descriptors.withUnsafeBufferPointer { legato_cloexec_all_but($0.baseAddress, Int32($0.count)) }
+    }
+
     /// The process gets `signal` when its parent exits (a shard whose
     /// supervisor died drains and stops).
     public static func stopWithParent(signal: Int32) {

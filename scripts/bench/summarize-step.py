@@ -71,12 +71,24 @@ try:
 except OSError:
     pass
 if mode == 'legato':
-    try:
-        st = json.load(open(os.path.join(R, 'ctl_status.json')))
-        for k in ('lag_p99_ms', 'lag_max_ms', 'lag_beats'):
+    # One status per signalling shard (ctl_status.json, ctl_status.1.json, ...):
+    # the worst lag of any shard, and the beats of all.
+    import glob
+    for path in sorted(glob.glob(os.path.join(R, 'ctl_status*.json'))):
+        try:
+            st = json.load(open(path))
+        except (OSError, ValueError):
+            out.setdefault('lag_p99_ms', 'n/a')
+            continue
+        for k in ('lag_p99_ms', 'lag_max_ms'):
             if k in st:
-                out[k] = st[k]
-    except (OSError, ValueError):
+                prev = out.get(k)
+                out[k] = st[k] if not isinstance(prev, (int, float)) else max(prev, st[k])
+        if 'lag_beats' in st:
+            out['lag_beats'] = out.get('lag_beats', 0) + st['lag_beats']
+        if 'calls_total' in st:
+            out['shard_calls'] = (str(out['shard_calls']) + '/' if 'shard_calls' in out else '') + str(st['calls_total'])
+    if 'lag_p99_ms' not in out:
         out['lag_p99_ms'] = 'n/a'
     try:
         log = open(os.path.join(R, 'legato.log'), errors='replace').read()

@@ -285,6 +285,9 @@ int legato_shard_inbox_open(int buffer_bytes, int *port);
 int legato_shard_attach(int fd, int inbox, unsigned short const *ports, int count);
 /// Undoes legato_shard_attach and closes the inbox.
 void legato_shard_detach(int fd);
+/// Sets FD_CLOEXEC on every open descriptor above 2 except the `count` in
+/// `keep`, so that a process started next inherits only those.
+void legato_cloexec_all_but(int const *keep, int count);
 /// prctl(PR_SET_PDEATHSIG, signo): the process gets `signo` when its parent exits.
 void legato_set_parent_death_signal(int signo);
 

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+
+extension Integration {
+    /// `signalling.shards`: several processes share one listener address and
+    /// port; every message of a dialog reaches the shard that owns its Call-ID.
+    @Suite("Shards")
+    struct Shards {
+        @Test("shards: 2 — 300 calls through one listener, both shards take calls, none fails; SIGTERM stops both")
+        func twoShardsShareOneListener() async throws {
+            let test = try TestContext()
+            var conf = test.conf()
+            conf.signallingExtra = ["  shards: 2"]
+            var uas = test.uas("uas-answer.xml")
+            uas.calls = 300
+            uas.timeLimit = .seconds(120)
+            var uac = test.uac("uac-basic.xml")
+            uac.calls = 300
+            uac.rate = 60
+            uac.limit = 60
+            uac.pauseMilliseconds = 200
+            uac.timeLimit = .seconds(90)
+
+            let legato = try await LegatoProcess.start(conf, artifacts: test.artifacts)
+            let control = legato.conf.controlSocket ?? ""
+            do {
+                let bothReady = await waitUntil(timeout: .seconds(10)) {
+                    legato.log.split(separator: "\n").contains { $0.contains("shard=1") && $0.contains("legato.ready") }
+                }
+                try #require(bothReady, "shard 1 did not log legato.ready; log \(legato.logPath)")
+                // Two processes, one address: both hold the listener's UDP port.
+                #expect(legato.log.split(separator: "\n").filter { $0.contains("legato.shard-inbox") }.count == 2,
+                        "log \(legato.logPath)")
+
+                let load = try await test.call(uac: uac, uas: uas)
+                #expect(load.uac.exitCode == 0, "caller: \(load.uac.errors.prefix(3000))")
+                #expect(load.uac.successfulCalls == 300, "\(load.uac.finalStatistics)")
+                #expect(load.uac.failedCalls == 0, "\(load.uac.finalStatistics)")
+                #expect(load.uas?.successfulCalls == 300, "\(load.uas?.finalStatistics ?? [:])")
+
+                // Whichever shard answered, the caller saw one Contact: the listener's.
+                let contacts = Set(load.uac.trace.responses(to: "INVITE", .received, code: 200).compactMap { $0.header("Contact") }
+                    .map { $0.contains("127.0.0.1:\(conf.port)") })
+                #expect(contacts == [true], "200 OK Contacts not all on 127.0.0.1:\(conf.port)")
+                // Each B leg's Call-ID is one its shard owns: the callee's answers reached it (no failed call above),
+                // and B-leg Call-IDs are not the caller's.
+                let callerIDs = Set(load.uac.trace.requests("INVITE", .sent).compactMap { $0.header("Call-ID") })
+                let calleeIDs = Set((load.uas?.trace.requests("INVITE", .received) ?? []).compactMap { $0.header("Call-ID") })
+                #expect(calleeIDs.count == 300 && callerIDs.isDisjoint(with: calleeIDs))
+
+                // Both shards took calls, and together all of them.
+                var totals: [Int] = []
+                for socket in [control, control + ".1"] {
+                    let status = try await LegatoProcess.ctl(socket: socket, ["status", "--json"])
+                    let json = try #require(try JSONSerialization.jsonObject(with: Data(status.output.utf8)) as? [String: Any],
+                                            "ctl status on \(socket): \(status.output)")
+                    totals.append(json["calls_total"] as? Int ?? -1)
+                    #expect(json["calls"] as? Int == 0, "\(socket): \(status.output)")
+                }
+                #expect(totals.allSatisfy { $0 > 30 } && totals.reduce(0, +) == 300, "calls per shard: \(totals)")
+            } catch {
+                _ = try? await legato.stop()
+                if legato.isRunning { await legato.forceKill() }
+                throw error
+            }
+            let status = try await legato.stop()
+            #expect(status == 0, "log \(legato.logPath)")
+            #expect(legato.log.contains("legato.shard-stopped"), "log \(legato.logPath)")
+            // No shard outlives the first process.
+            let left = await waitUntil(timeout: .seconds(5)) { Self.processes(using: legato.configPath).isEmpty }
+            #expect(left, "processes still running with \(legato.configPath): \(Self.processes(using: legato.configPath))")
+        }
+
+        @Test("a shard that dies is started again; calls work afterwards")
+        func deadShardIsRestarted() async throws {
+            let test = try TestContext()
+            var conf = test.conf()
+            conf.signallingExtra = ["  shards: 2"]
+            try await withLegato(conf, artifacts: test.artifacts) { legato in
+                let ready = await waitUntil(timeout: .seconds(10)) {
+                    legato.log.split(separator: "\n").contains { $0.contains("shard=1") && $0.contains("legato.ready") }
+                }
+                try #require(ready, "log \(legato.logPath)")
+                let shards = Self.processes(using: legato.configPath)
+                try #require(shards.count == 2, "\(shards)")
+                // The child is the one whose parent is the other.
+                let child = try #require(shards.first { Self.parent(of: $0).map(shards.contains) ?? false })
+                kill(child, SIGKILL)
+                #expect(await legato.waitForLog("legato.shard-exited"), "log \(legato.logPath)")
+                let back = await waitUntil(timeout: .seconds(10)) {
+                    legato.log.split(separator: "\n").filter { $0.contains("shard=1") && $0.contains("legato.ready") }.count == 2
+                }
+                try #require(back, "shard 1 did not start again; log \(legato.logPath)")
+                var uas = test.uas("uas-answer.xml")
+                uas.calls = 40
+                var uac = test.uac("uac-basic.xml")
+                uac.calls = 40
+                uac.rate = 20
+                let result = try await test.call(uac: uac, uas: uas)
+                #expect(result.uac.successfulCalls == 40, "\(result.uac.finalStatistics)")
+                #expect(result.uac.failedCalls == 0, "\(result.uac.finalStatistics)")
+            }
+        }
+
+        /// PIDs of the `legato` processes whose command line names `path` (not the `timeout` wrapping them).
+        static func processes(using path: String) -> [Int32] {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+            return entries.compactMap { Int32($0) }.filter { pid in
+                guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
+                      let comm = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8),
+                      comm.trimmingCharacters(in: .whitespacesAndNewlines) == "legato" else { return false }
+                let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+                return arguments.contains("run") && arguments.contains(path)
+            }
+        }
+
+        static func parent(of pid: Int32) -> Int32? {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 ? Int32(fields[1]) : nil
+        }
+    }
+}
