@@ -55,6 +55,7 @@ struct shard_link {
     int inbox;
     int count;
     uint16_t ports[LEGATO_SHARD_MAX];  // every shard's inbox port, host order
+    int fds[LEGATO_SHARD_MAX];         // every shard's inbox socket (read only for its queue depth), or -1
     int epfd;
     int mirrored;
 };
@@ -78,6 +79,9 @@ static struct shard_epoll shard_epoll_of[SHARD_MAX_FD];
 
 // Set by ioctl(FIONREAD) when the next read of that fd is the inbox's datagram.
 static __thread int shard_pending_fd = -1;
+// The owner of the datagram being read on this thread (legato_shard_prepare), or -1.
+static __thread int shard_current_owner = -1;
+static __thread struct shard_link *shard_current_link;
 
 struct shard_header {
     uint32_t magic;
@@ -228,14 +232,15 @@ static void shard_mirror(struct shard_link *link, struct shard_epoll const *rec)
     link->mirrored = syscall(SYS_epoll_ctl, rec->epfd, EPOLL_CTL_ADD, link->inbox, &e) == 0;
 }
 
-int legato_shard_attach(int fd, int inbox, unsigned short const *ports, int count) {
-    if (fd < 0 || fd >= SHARD_MAX_FD || inbox < 0 || !ports || count < 1 || count > LEGATO_SHARD_MAX) return -1;
+int legato_shard_attach(int fd, int inbox, unsigned short const *ports, int const *fds, int count) {
+    if (fd < 0 || fd >= SHARD_MAX_FD || inbox < 0 || !ports || !fds || count < 1 || count > LEGATO_SHARD_MAX) return -1;
     if (shard_link_of(fd)) return -1;
     struct shard_link *link = calloc(1, sizeof *link);
     if (!link) return -1;
     link->inbox = inbox;
     link->count = count;
     memcpy(link->ports, ports, sizeof(uint16_t) * (size_t)count);
+    memcpy(link->fds, fds, sizeof(int) * (size_t)count);
     atomic_store_explicit(&shard_links[fd], link, memory_order_release);
     shard_mirror(link, &shard_epoll_of[fd]);
     return link->mirrored ? 0 : -1;
@@ -314,12 +319,29 @@ ssize_t legato_shard_read_inbox(int fd, struct msghdr *msg) {
     return n - (ssize_t)sizeof header;
 }
 
-int legato_shard_route(int fd, struct msghdr const *msg, size_t len, char const *data, size_t data_len) {
-    if (atomic_load_explicit(&shard_count, memory_order_relaxed) <= 1) return 0;
+void legato_shard_prepare(int fd, char const *data, size_t data_len) {
+    shard_current_owner = -1;
+    shard_current_link = NULL;
+    if (atomic_load_explicit(&shard_count, memory_order_relaxed) <= 1) return;
     struct shard_link *link = shard_link_of(fd);
-    if (!link) return 0;
-    int owner = legato_shard_owner_of(data, data_len, link->count);
-    if (owner < 0 || owner == shard_index) return 0;
+    if (!link) return;
+    shard_current_link = link;
+    shard_current_owner = legato_shard_owner_of(data, data_len, link->count);
+}
+
+int legato_shard_owner_queue(int *queued, int *capacity) {
+    struct shard_link *link = shard_current_link;
+    int owner = shard_current_owner;
+    if (!link || owner < 0 || owner == shard_index || link->fds[owner] < 0) return -1;
+    return legato_socket_queue(link->fds[owner], queued, capacity);
+}
+
+int legato_shard_route(int fd, struct msghdr const *msg, size_t len) {
+    struct shard_link *link = shard_current_link;
+    int owner = shard_current_owner;
+    shard_current_link = NULL;
+    shard_current_owner = -1;
+    if (!link || link != shard_link_of(fd) || owner < 0 || owner == shard_index) return 0;
     struct shard_header header;
     memset(&header, 0, sizeof header);
     header.magic = SHARD_MAGIC;

@@ -71,6 +71,7 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
     size_t first = msg->msg_iov[0].iov_len < (size_t)n ? msg->msg_iov[0].iov_len : (size_t)n;
     int watch = atomic_load_explicit(&legato_wire_watch[fd], memory_order_relaxed);
     legato_wire_filter filter = atomic_load_explicit(&legato_wire_callback, memory_order_relaxed);
+    legato_shard_prepare(fd, (char const *)msg->msg_iov[0].iov_base, first);
     if (watch && filter) {
         unsigned char addr[16];
         int port = 0;
@@ -90,7 +91,7 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
         }
     }
     // Owned by another shard: passed on, and nothing to read here.
-    if (!legato_shard_route(fd, msg, (size_t)n, (char const *)msg->msg_iov[0].iov_base, first)) return n;
+    if (!legato_shard_route(fd, msg, (size_t)n)) return n;
     errno = EAGAIN;
     return -1;
 }
@@ -133,7 +134,15 @@ int legato_wire_reply(char const *data, size_t len) {
 
 int legato_wire_current_queue(int *queued, int *capacity) {
     if (legato_wire_current_fd < 0) return -1;
-    return legato_socket_queue(legato_wire_current_fd, queued, capacity);
+    if (legato_socket_queue(legato_wire_current_fd, queued, capacity) != 0) return -1;
+    // Owned by another shard: its inbox's backlog counts too (the fuller of
+    // the two queues, against the smaller buffer).
+    int owner_queued = 0, owner_capacity = 0;
+    if (legato_shard_owner_queue(&owner_queued, &owner_capacity) == 0) {
+        if (owner_queued > *queued) *queued = owner_queued;
+        if (owner_capacity < *capacity) *capacity = owner_capacity;
+    }
+    return 0;
 }
 
 // --- socket buffers -----------------------------------------------------------

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import LegatoConfig
 import LegatoSIP
@@ -30,7 +27,7 @@ extension Daemon {
     func attachInbox(_ role: ShardRole, listener: ListenerConfig, index: Int) throws {
         guard listener.transports.contains(.udp), let all = role.inboxes[index], let own = role.ownInbox(listener: index),
               let socket = WireGate.udpSockets(port: listener.port).first(where: { !shardAttached.contains($0) }) else { return }
-        guard SignallingShards.attach(listener: socket, inbox: own.descriptor, ports: all.map(\.port)) else {
+        guard SignallingShards.attach(listener: socket, inbox: own.descriptor, all: all) else {
             throw ShardStartError(listener: index, port: listener.port)
         }
         shardAttached.append(socket)
@@ -42,13 +39,6 @@ extension Daemon {
     func detachInboxes() {
         for socket in shardAttached { SignallingShards.detach(listener: socket) }
         shardAttached.removeAll()
-    }
-
-    /// Closes the inboxes this shard inherited for the other shards (it only reads its own).
-    static func closeOtherInboxes(_ role: ShardRole) {
-        for (_, all) in role.inboxes {
-            for (index, inbox) in all.enumerated() where index != role.index { close(inbox.descriptor) }
-        }
     }
 }
 

@@ -176,7 +176,6 @@ public final class LegatoServer {
                 throw ShardEnvironmentError(value: environment[ShardRole.indexVariable] ?? "")
             }
             SignallingShards.stopWithParent(signal: SIGTERM)
-            Daemon.closeOtherInboxes(role)
             daemon.useShard(role)
             return nil
         }

@@ -64,14 +64,19 @@ public enum SignallingShards {
     }
 
     /// Joins the UDP socket `descriptor` (a listener bound on the signalling
-    /// loop) to this shard's `inbox`; `ports` are every shard's inbox ports for
-    /// that listener, in shard order. Call it on the signalling loop, after the
-    /// listener is bound. False when it could not be registered with the loop.
+    /// loop) to this shard's `inbox`; `all` are every shard's inboxes for that
+    /// listener, in shard order (the others' are only asked for their queue
+    /// depth, so that a new INVITE for a backlogged shard is shed here). Call
+    /// it on the signalling loop, after the listener is bound. False when it
+    /// could not be registered with the loop.
     @SIPActor
-    public static func attach(listener descriptor: Int32, inbox: Int32, ports: [Int]) -> Bool {
-        let ports = ports.map { UInt16(clamping: $0) }
-        return ports.withUnsafeBufferPointer {
-            legato_shard_attach(descriptor, inbox, $0.baseAddress, Int32($0.count)) == 0
+    public static func attach(listener descriptor: Int32, inbox: Int32, all: [Inbox]) -> Bool {
+        let ports = all.map { UInt16(clamping: $0.port) }
+        let fds = all.map(\.descriptor)
+        return ports.withUnsafeBufferPointer { portList in
+            fds.withUnsafeBufferPointer { fdList in
+                legato_shard_attach(descriptor, inbox, portList.baseAddress, fdList.baseAddress, Int32(portList.count)) == 0
+            }
         }
     }
 

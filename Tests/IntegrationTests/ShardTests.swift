@@ -102,6 +102,70 @@ extension Integration {
             }
         }
 
+        @Test("a new INVITE for a shard that is behind gets the stateless 503 from the shard that received it")
+        func backloggedOwnerIsShedAtTheReceiver() async throws {
+            let test = try TestContext()
+            var conf = test.conf()
+            conf.signallingExtra = ["  shards: 2", "  overload_queue_bytes: 16384"]
+            try await withLegato(conf, artifacts: test.artifacts) { legato in
+                let ready = await waitUntil(timeout: .seconds(10)) {
+                    legato.log.split(separator: "\n").contains { $0.contains("shard=1") && $0.contains("legato.ready") }
+                }
+                try #require(ready, "log \(legato.logPath)")
+                let shards = Self.processes(using: legato.configPath)
+                let child = try #require(shards.first { Self.parent(of: $0).map(shards.contains) ?? false })
+                // Shard 1 stops reading: its inbox fills.
+                kill(child, SIGSTOP)
+                defer { kill(child, SIGCONT) }
+                // A socket the kernel hands to shard 0 (an OPTIONS owned by shard 0 is answered).
+                var chosen: UDPSocket?
+                for attempt in 0..<16 where chosen == nil {
+                    let socket = try UDPSocket()
+                    try socket.send(Self.request("OPTIONS", callID: Self.callID(owner: 0, seed: attempt), port: socket.port,
+                                                 to: conf.port), toPort: conf.port)
+                    if let reply = socket.receive(timeout: .milliseconds(700)), reply.text.hasPrefix("SIP/2.0 200") {
+                        chosen = socket
+                    }
+                }
+                let socket = try #require(chosen, "no source port reached shard 0")
+                // New INVITEs that shard 1 owns, one every 20 ms (shard 0's own queue stays short): passed
+                // on until shard 1's inbox is past the threshold, then refused by shard 0.
+                for n in 0..<40 {
+                    try socket.send(Self.request("INVITE", callID: Self.callID(owner: 1, seed: 1000 + n), port: socket.port,
+                                                 to: conf.port), toPort: conf.port)
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                let replies = socket.receiveAll(for: .seconds(1)).map(\.text)
+                let shed = replies.filter { $0.hasPrefix("SIP/2.0 503") && $0.contains("Retry-After: 5") && $0.contains(";tag=sl") }
+                #expect(shed.count >= 15, "503s from shard 0 for shard 1's INVITEs: \(shed.count) of 40; \(replies.prefix(3))")
+                #expect(!replies.contains { $0.hasPrefix("SIP/2.0 100") }, "shard 1 is stopped: nothing but 503 can answer")
+                #expect(legato.log.contains("reason=overload"), "log \(legato.logPath)")
+            }
+        }
+
+        /// The shard of 2 that owns `callID` (FNV-1a 32 of the value, as `shard_router.c`).
+        static func owner(_ callID: String) -> Int {
+            var hash: UInt32 = 2_166_136_261
+            for byte in callID.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+            return Int(hash % 2)
+        }
+
+        /// A Call-ID that shard `owner` of 2 owns.
+        static func callID(owner: Int, seed: Int) -> String {
+            var n = seed
+            while Self.owner("shard-test-\(n)@127.0.0.1") != owner { n += 100_000 }
+            return "shard-test-\(n)@127.0.0.1"
+        }
+
+        static func request(_ method: String, callID: String, port: Int, to target: Int) -> String {
+            let branch = "z9hG4bK-\(UInt32.random(in: 0...UInt32.max))"
+            return "\(method) sip:1000@127.0.0.1:\(target) SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:\(port);branch=\(branch)\r\n"
+                + "Max-Forwards: 70\r\nFrom: <sip:shard@127.0.0.1>;tag=\(UInt32.random(in: 0...UInt32.max))\r\n"
+                + "To: <sip:1000@127.0.0.1>\r\nCall-ID: \(callID)\r\nCSeq: 1 \(method)\r\n"
+                + "Contact: <sip:shard@127.0.0.1:\(port)>\r\nContent-Length: 0\r\n\r\n"
+        }
+
         /// PIDs of the `legato` processes whose command line names `path` (not the `timeout` wrapping them).
         static func processes(using path: String) -> [Int32] {
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []

@@ -236,7 +236,9 @@ void legato_wire_set_filter(legato_wire_filter filter);
 /// the socket it arrived on to its source (sendto, non-blocking). 0: sent.
 int legato_wire_reply(char const *data, size_t len);
 /// From inside the filter: the receive queue of the datagram's socket
-/// (`legato_socket_queue`). 0: measured; -1: not inside a datagram's filter call.
+/// (`legato_socket_queue`); when another signalling shard owns the datagram,
+/// the fuller of that and the owner's inbox queue, against the smaller
+/// buffer. 0: measured; -1: not inside a datagram's filter call.
 int legato_wire_current_queue(int *queued, int *capacity);
 /// Bytes queued for reading on `fd` (SO_MEMINFO's SK_MEMINFO_RMEM_ALLOC) and
 /// the receive buffer they count against (SK_MEMINFO_RCVBUF). 0: measured.
@@ -279,10 +281,11 @@ int legato_shard_make_call_id(char *out, size_t cap, int index, int count);
 /// `buffer_bytes` buffers (0: default), inherited by child processes.
 /// Returns the fd and its port, or -1.
 int legato_shard_inbox_open(int buffer_bytes, int *port);
-/// Joins listener socket `fd` to this shard's `inbox`; `ports` holds every
-/// shard's inbox port for this listener (index = shard). 0: attached and
+/// Joins listener socket `fd` to this shard's `inbox`; `ports` and `fds` hold
+/// every shard's inbox port and socket for this listener (index = shard; the
+/// others' sockets are only asked for their queue depth). 0: attached and
 /// registered with the loop that reads `fd`.
-int legato_shard_attach(int fd, int inbox, unsigned short const *ports, int count);
+int legato_shard_attach(int fd, int inbox, unsigned short const *ports, int const *fds, int count);
 /// Undoes legato_shard_attach and closes the inbox.
 void legato_shard_detach(int fd);
 /// Sets FD_CLOEXEC on every open descriptor above 2 except the `count` in
