@@ -23,13 +23,17 @@ extension Daemon {
             return found ? "ok: hung up \(words[1])\n" : "error: no call \(words[1])\n"
         case "reload":
             let (ok, text) = reload()
-            if json { return "{\"reloaded\":\(ok),\"message\":\(ControlJSON.quote(text))}\n" }
-            return (ok ? "ok: " : "error: ") + text
+            let others = await relayToShards(line)
+            if json {
+                return "{\"reloaded\":\(ok),\"message\":\(ControlJSON.quote(text))\(Self.shardsJSON(others))}\n"
+            }
+            return (ok ? "ok: " : "error: ") + text + Self.shardsText(others)
         case "drain":
             drain()
             let count = engine.activeInboundCount
-            if json { return "{\"draining\":true,\"calls\":\(count)}\n" }
-            return "ok: draining, \(count) calls in progress\n"
+            let others = await relayToShards(line)
+            if json { return "{\"draining\":true,\"calls\":\(count)\(Self.shardsJSON(others))}\n" }
+            return "ok: draining, \(count) calls in progress\n" + Self.shardsText(others)
         case "media":
             guard words.count == 3, ["direct", "relay"].contains(words[2]) else {
                 return "error: usage: media ID|all direct|relay\n"
@@ -96,6 +100,46 @@ extension Daemon {
         logger.info("legato.media-switch", metadata: ["media.to": "\(toDirect ? "direct" : "relay")",
                                                      "bridges": "\(bridges.count)", "failed": "\(failures.count)"])
         return failures.isEmpty ? "ok: \(bridges.count) switched\n" : "error: " + failures.joined(separator: "; ") + "\n"
+    }
+
+    /// On shard 0 of several (`signalling.shards`): the same command sent to
+    /// every other shard's control socket (`admin.control` + `.N`), so that
+    /// `drain` and `reload` act on the whole daemon. Their answers by shard;
+    /// empty anywhere else.
+    func relayToShards(_ line: String) async -> [(shard: Int, answer: String)] {
+        guard let shard, shard.index == 0, shard.count > 1, let base = configuration.admin.control else { return [] }
+        var answers: [(shard: Int, answer: String)] = []
+        for index in 1..<shard.count {
+            let path = "\(base).\(index)"
+            // Blocking socket I/O: off the signalling thread.
+            let answer = await Task.detached {
+                do {
+                    return try ControlClient.send(line, to: path, timeoutSeconds: 5)
+                } catch {
+                    return "error: shard \(index) (\(path)): \(error)\n"
+                }
+            }.value
+            answers.append((index, answer))
+        }
+        return answers
+    }
+
+    /// The other shards' answers as text: one `shard N: …` line each (their first line).
+    static func shardsText(_ answers: [(shard: Int, answer: String)]) -> String {
+        answers.map { "shard \($0.shard): \($0.answer.split(separator: "\n").first ?? "")\n" }.joined()
+    }
+
+    /// The other shards' answers as a JSON member (`,"shards":[…]`, each their own JSON answer); empty without shards.
+    static func shardsJSON(_ answers: [(shard: Int, answer: String)]) -> String {
+        guard !answers.isEmpty else { return "" }
+        let items = answers.map { answer -> String in
+            var body = Substring(answer.answer)
+            while body.first?.isWhitespace == true { body = body.dropFirst() }
+            while body.last?.isWhitespace == true { body = body.dropLast() }
+            let value = body.hasPrefix("{") ? String(body) : ControlJSON.quote(String(body))
+            return "{\"shard\":\(answer.shard),\"answer\":\(value)}"
+        }
+        return ",\"shards\":[" + items.joined(separator: ",") + "]"
     }
 
     static func fixed(_ value: Double) -> String {

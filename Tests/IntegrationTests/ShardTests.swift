@@ -6,7 +6,7 @@ extension Integration {
     /// port; every message of a dialog reaches the shard that owns its Call-ID.
     @Suite("Shards")
     struct Shards {
-        @Test("shards: 2 — 300 calls through one listener, both shards take calls, none fails; SIGTERM stops both")
+        @Test("shards: 2 — 300 calls through one listener, both shards take calls, none fails; ctl reload and drain reach both; SIGTERM stops both")
         func twoShardsShareOneListener() async throws {
             let test = try TestContext()
             var conf = test.conf()
@@ -58,6 +58,16 @@ extension Integration {
                     #expect(json["calls"] as? Int == 0, "\(socket): \(status.output)")
                 }
                 #expect(totals.allSatisfy { $0 > 30 } && totals.reduce(0, +) == 300, "calls per shard: \(totals)")
+
+                // `reload` and `drain` on shard 0's socket act on every shard.
+                let reloaded = try await LegatoProcess.ctl(socket: control, ["reload", "--json"])
+                #expect(reloaded.output.contains(#""reloaded":true"#)
+                        && reloaded.output.contains(#""shards":[{"shard":1,"answer":{"reloaded":true"#), "\(reloaded.output)")
+                let drained = try await LegatoProcess.ctl(socket: control, ["drain"])
+                #expect(drained.output.hasPrefix("ok: draining") && drained.output.contains("shard 1: ok: draining"),
+                        "\(drained.output)")
+                let other = try await LegatoProcess.ctl(socket: control + ".1", ["status", "--json"])
+                #expect(other.output.contains(#""state":"draining""#), "\(other.output)")
             } catch {
                 _ = try? await legato.stop()
                 if legato.isRunning { await legato.forceKill() }
