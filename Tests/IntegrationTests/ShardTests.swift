@@ -81,6 +81,45 @@ extension Integration {
             #expect(left, "processes still running with \(legato.configPath): \(Self.processes(using: legato.configPath))")
         }
 
+        @Test("relay media: each shard anchors calls on its own slice of the port range, and frees every port")
+        func relayUsesEachShardsSlice() async throws {
+            let test = try TestContext()
+            let low = test.ports.base + 30_000
+            let high = low + 399
+            var conf = test.conf()
+            conf.signallingExtra = ["  shards: 2"]
+            conf.mediaSection = ["  mode: relay", "  address: 127.0.0.1", "  port_min: \(low)", "  port_max: \(high)"]
+            var uas = test.uas("uas-answer.xml")
+            uas.calls = 100
+            uas.timeLimit = .seconds(60)
+            var uac = test.uac("uac-basic.xml")
+            uac.calls = 100
+            uac.rate = 50
+            uac.limit = 50
+            uac.pauseMilliseconds = 200
+            uac.timeLimit = .seconds(50)
+            try await withLegato(conf, artifacts: test.artifacts) { legato in
+                let ready = await waitUntil(timeout: .seconds(10)) {
+                    legato.log.split(separator: "\n").contains { $0.contains("shard=1") && $0.contains("legato.ready") }
+                }
+                try #require(ready, "log \(legato.logPath)")
+                let load = try await test.call(uac: uac, uas: uas)
+                #expect(load.uac.successfulCalls == 100 && load.uac.failedCalls == 0, "\(load.uac.finalStatistics)")
+                // The caller's answers name Legato's relay ports: from both halves of the range (shard 0: the
+                // lower, shard 1: the upper).
+                let ports = load.uac.trace.responses(to: "INVITE", .received, code: 200).compactMap { answer -> Int? in
+                    guard let line = answer.body.split(separator: "\r\n").first(where: { $0.hasPrefix("m=audio ") }) else { return nil }
+                    return Int(line.split(separator: " ")[1])
+                }
+                #expect(ports.count == 100 && ports.allSatisfy { (low...high).contains($0) }, "\(ports)")
+                let middle = low + 200
+                #expect(ports.contains { $0 < middle } && ports.contains { $0 >= middle }, "\(ports.sorted())")
+                try await Task.sleep(for: .milliseconds(500))
+                let bound = LegatoProcess.boundUDPPorts(of: Self.processes(using: legato.configPath), in: low...high)
+                #expect(bound.isEmpty, "relay ports still bound after the calls: \(bound)")
+            }
+        }
+
         @Test("a shard that dies is started again; calls work afterwards")
         func deadShardIsRestarted() async throws {
             let test = try TestContext()

@@ -72,12 +72,19 @@ final class LegatoProcess: @unchecked Sendable {
     /// sockets, e.g. ephemeral ports that fall in the range, do not count.
     func boundUDPPorts(in range: ClosedRange<Int>) async -> [Int] {
         guard let pid = await child.commandPID() else { return [] }
+        return Self.boundUDPPorts(of: [Int32(pid)], in: range)
+    }
+
+    /// The UDP ports in `range` that the processes `pids` have bound now.
+    static func boundUDPPorts(of pids: [Int32], in range: ClosedRange<Int>) -> [Int] {
         var inodes = Set<Substring>()
-        let fdDirectory = "/proc/\(pid)/fd"
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: fdDirectory)) ?? [] {
-            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(fdDirectory)/\(entry)"),
-                  target.hasPrefix("socket:[") else { continue }
-            inodes.insert(Substring(target.dropFirst("socket:[".count).dropLast()))
+        for pid in pids {
+            let fdDirectory = "/proc/\(pid)/fd"
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: fdDirectory)) ?? [] {
+                guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(fdDirectory)/\(entry)"),
+                      target.hasPrefix("socket:[") else { continue }
+                inodes.insert(Substring(target.dropFirst("socket:[".count).dropLast()))
+            }
         }
         var ports: [Int] = []
         for table in ["/proc/net/udp", "/proc/net/udp6"] {
