@@ -24,9 +24,7 @@ extension Integration {
             let legato = try await LegatoProcess.start(conf, artifacts: test.artifacts)
             let control = legato.conf.controlSocket ?? ""
             do {
-                let bothReady = await waitUntil(timeout: .seconds(10)) {
-                    legato.log.split(separator: "\n").contains { $0.contains("shard=1") && $0.contains("legato.ready") }
-                }
+                let bothReady = await Self.shardReady(legato)
                 try #require(bothReady, "shard 1 did not log legato.ready; log \(legato.logPath)")
                 // Two processes, one address: both hold the listener's UDP port.
                 #expect(legato.log.split(separator: "\n").filter { $0.contains("legato.shard-inbox") }.count == 2,
@@ -99,9 +97,7 @@ extension Integration {
             uac.pauseMilliseconds = 200
             uac.timeLimit = .seconds(50)
             try await withLegato(conf, artifacts: test.artifacts) { legato in
-                let ready = await waitUntil(timeout: .seconds(10)) {
-                    legato.log.split(separator: "\n").contains { $0.contains("shard=1") && $0.contains("legato.ready") }
-                }
+                let ready = await Self.shardReady(legato)
                 try #require(ready, "log \(legato.logPath)")
                 let load = try await test.call(uac: uac, uas: uas)
                 #expect(load.uac.successfulCalls == 100 && load.uac.failedCalls == 0, "\(load.uac.finalStatistics)")
@@ -126,9 +122,7 @@ extension Integration {
             var conf = test.conf()
             conf.signallingExtra = ["  shards: 2"]
             try await withLegato(conf, artifacts: test.artifacts) { legato in
-                let ready = await waitUntil(timeout: .seconds(10)) {
-                    legato.log.split(separator: "\n").contains { $0.contains("shard=1") && $0.contains("legato.ready") }
-                }
+                let ready = await Self.shardReady(legato)
                 try #require(ready, "log \(legato.logPath)")
                 let shards = Self.processes(using: legato.configPath)
                 try #require(shards.count == 2, "\(shards)")
@@ -137,7 +131,7 @@ extension Integration {
                 kill(child, SIGKILL)
                 #expect(await legato.waitForLog("legato.shard-exited"), "log \(legato.logPath)")
                 let back = await waitUntil(timeout: .seconds(10)) {
-                    legato.log.split(separator: "\n").filter { $0.contains("shard=1") && $0.contains("legato.ready") }.count == 2
+                    Self.readyLines(legato, shard: 1) == 2
                 }
                 try #require(back, "shard 1 did not start again; log \(legato.logPath)")
                 var uas = test.uas("uas-answer.xml")
@@ -157,9 +151,7 @@ extension Integration {
             var conf = test.conf()
             conf.signallingExtra = ["  shards: 2", "  overload_queue_bytes: 16384"]
             try await withLegato(conf, artifacts: test.artifacts) { legato in
-                let ready = await waitUntil(timeout: .seconds(10)) {
-                    legato.log.split(separator: "\n").contains { $0.contains("shard=1") && $0.contains("legato.ready") }
-                }
+                let ready = await Self.shardReady(legato)
                 try #require(ready, "log \(legato.logPath)")
                 let shards = Self.processes(using: legato.configPath)
                 let child = try #require(shards.first { Self.parent(of: $0).map(shards.contains) ?? false })
@@ -190,6 +182,16 @@ extension Integration {
                 #expect(!replies.contains { $0.hasPrefix("SIP/2.0 100") }, "shard 1 is stopped: nothing but 503 can answer")
                 #expect(legato.log.contains("reason=overload"), "log \(legato.logPath)")
             }
+        }
+
+        /// Waits (10 s at most) until shard 1 has logged `legato.ready`.
+        static func shardReady(_ legato: LegatoProcess) async -> Bool {
+            await waitUntil(timeout: .seconds(10)) { readyLines(legato, shard: 1) >= 1 }
+        }
+
+        /// How many times shard `shard` logged `legato.ready` (once per start).
+        static func readyLines(_ legato: LegatoProcess, shard: Int) -> Int {
+            legato.log.split(separator: "\n").filter { $0.contains("shard=\(shard) ") && $0.contains("legato.ready") }.count
         }
 
         /// The shard of 2 that owns `callID` (FNV-1a 32 of the value, as `shard_router.c`).
