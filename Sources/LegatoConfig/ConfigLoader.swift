@@ -64,7 +64,8 @@ public enum ConfigLoader {
     private static func readDocument(_ document: MappingReader, path: String) -> LegatoConfiguration {
         document.checkKeys(["listeners", "signalling", "media", "trunks", "routes", "security", "users", "cdr", "admin"])
         let listeners = readListeners(document)
-        let signalling = document.mapping("signalling").map(readSignalling) ?? SignallingConfig()
+        let signallingSection = document.mapping("signalling")
+        let signalling = signallingSection.map(readSignalling) ?? SignallingConfig()
         let media = document.mapping("media").map(readMedia) ?? MediaConfig()
         let trunks = readTrunks(document)
         let routes = readRoutes(document, media: media, trunks: trunks)
@@ -74,7 +75,7 @@ public enum ConfigLoader {
         configuration.users = readUsers(document)
         configuration.cdr = document.mapping("cdr").map(readCDR) ?? CDRConfig()
         configuration.admin = document.mapping("admin").map(readAdmin) ?? AdminConfig()
-        if let section = document.mapping("signalling") { checkShards(configuration, section) }
+        if let signallingSection { checkShards(configuration, signallingSection) }
         return configuration
     }
 }
