@@ -15,7 +15,9 @@ import Glibc
 /// no `NOTIFY_SOCKET`). It passes SIGTERM, SIGINT, SIGHUP and SIGUSR1 on to
 /// them, starts a shard again (after 1 s, doubling up to 30 s) if it exits
 /// while the supervisor runs, and on stop waits for them. A shard whose
-/// supervisor dies gets SIGTERM (`PR_SET_PDEATHSIG`) and drains.
+/// supervisor dies gets SIGTERM (`PR_SET_PDEATHSIG`) and drains. Shards are
+/// started from the signalling thread (this actor's), which lives as long as
+/// the process: the death signal follows the thread that started a child.
 @SIPActor
 final class ShardSupervisor {
     let role: ShardRole
