@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "LegatoTests", dependencies: ["Legato"]),
         // "Legato": the library tests run call logic in the test process (LibraryMediaAppsTests);
         // "CSndFile": recordings in FLAC and MP3 are decoded with libsndfile (Harness/SoundFileAudio.swift).
-        .testTarget(name: "IntegrationTests", dependencies: ["LegatoMedia", "LegatoSecurity", "Legato", "CSndFile"],
+        .testTarget(name: "IntegrationTests", dependencies: ["LegatoMedia", "LegatoSecurity", "LegatoSIP", "Legato", "CSndFile"],
                     resources: [.copy("Scenarios")]),
     ],
     swiftLanguageModes: [.v6]

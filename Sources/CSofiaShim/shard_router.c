@@ -105,12 +105,14 @@ void legato_shard_reuse_port(int port) {
 
 // --- Call-ID ----------------------------------------------------------------
 
+#define SHARD_FNV_BASIS 2166136261u
+
+// One byte of FNV-1a (32 bits).
+static uint32_t shard_fnv(uint32_t h, unsigned char c) { return (h ^ c) * 16777619u; }
+
 unsigned int legato_shard_hash(unsigned char const *bytes, size_t len) {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++) {
-        h ^= bytes[i];
-        h *= 16777619u;
-    }
+    uint32_t h = SHARD_FNV_BASIS;
+    for (size_t i = 0; i < len; i++) h = shard_fnv(h, bytes[i]);
     return h;
 }
 
@@ -138,7 +140,7 @@ int legato_shard_call_id_hash(char const *data, size_t len, unsigned int *hash) 
         size_t colon = shard_name(data + i, len - i, "call-id");
         if (!colon) colon = shard_name(data + i, len - i, "i");
         if (colon) {
-            uint32_t h = 2166136261u;
+            uint32_t h = SHARD_FNV_BASIS;
             size_t count = 0;
             for (size_t j = i + colon; j < len; j++) {
                 unsigned char c = (unsigned char)data[j];
@@ -148,8 +150,7 @@ int legato_shard_call_id_hash(char const *data, size_t len, unsigned int *hash) 
                     break;
                 }
                 if (c == ' ' || c == '\t' || c == '\r') continue;
-                h ^= c;
-                h *= 16777619u;
+                h = shard_fnv(h, c);
                 count++;
             }
             if (!count) return 0;

@@ -133,10 +133,8 @@ extension Daemon {
     static func shardsJSON(_ answers: [(shard: Int, answer: String)]) -> String {
         guard !answers.isEmpty else { return "" }
         let items = answers.map { answer -> String in
-            var body = Substring(answer.answer)
-            while body.first?.isWhitespace == true { body = body.dropFirst() }
-            while body.last?.isWhitespace == true { body = body.dropLast() }
-            let value = body.hasPrefix("{") ? String(body) : ControlJSON.quote(String(body))
+            let body = answer.answer.trimmingWhitespace
+            let value = body.hasPrefix("{") ? body : ControlJSON.quote(body)
             return "{\"shard\":\(answer.shard),\"answer\":\(value)}"
         }
         return ",\"shards\":[" + items.joined(separator: ",") + "]"

@@ -99,12 +99,3 @@ public enum SignallingShards {
         legato_set_parent_death_signal(signal)
     }
 }
-
-extension WireGate {
-    /// The UDP sockets bound to `port` (a listener's, once it is bound).
-    public static func udpSockets(port: Int) -> [Int32] {
-        var fds = [Int32](repeating: -1, count: 16)
-        let found = Int(legato_socket_find_udp(nil, Int32(port), &fds, 16))
-        return Array(fds.prefix(found))
-    }
-}

@@ -109,12 +109,17 @@ public enum WireGate {
         }
     }
 
+    /// The UDP sockets bound to `port` (a listener's, once it is bound).
+    public static func udpSockets(port: Int) -> [Int32] {
+        var fds = [Int32](repeating: -1, count: 16)
+        let found = Int(legato_socket_find_udp(nil, Int32(port), &fds, 16))
+        return Array(fds.prefix(found))
+    }
+
     private static func sockets(port: Int) -> [(Int32, stream: Bool)] {
-        var udp = [Int32](repeating: -1, count: 16)
         var stream = [Int32](repeating: -1, count: 16)
-        let u = Int(legato_socket_find_udp(nil, Int32(port), &udp, 16))
         let s = Int(legato_socket_find_listening(Int32(port), &stream, 16))
-        return udp.prefix(u).map { ($0, false) } + stream.prefix(s).map { ($0, true) }
+        return udpSockets(port: port).map { ($0, false) } + stream.prefix(s).map { ($0, true) }
     }
 
     fileprivate static func run(_ packet: WirePacket) -> Bool {

@@ -1,4 +1,5 @@
 import Foundation
+import LegatoSIP
 import Testing
 
 extension Integration {
@@ -162,7 +163,7 @@ extension Integration {
                 var chosen: UDPSocket?
                 for attempt in 0..<16 where chosen == nil {
                     let socket = try UDPSocket()
-                    try socket.send(Self.request("OPTIONS", callID: Self.callID(owner: 0, seed: attempt), port: socket.port,
+                    try socket.send(Self.request("OPTIONS", callID: Self.callID(owner: 0), port: socket.port,
                                                  to: conf.port), toPort: conf.port)
                     if let reply = socket.receive(timeout: .milliseconds(700)), reply.text.hasPrefix("SIP/2.0 200") {
                         chosen = socket
@@ -172,7 +173,7 @@ extension Integration {
                 // New INVITEs that shard 1 owns, one every 20 ms (shard 0's own queue stays short): passed
                 // on until shard 1's inbox is past the threshold, then refused by shard 0.
                 for n in 0..<40 {
-                    try socket.send(Self.request("INVITE", callID: Self.callID(owner: 1, seed: 1000 + n), port: socket.port,
+                    try socket.send(Self.request("INVITE", callID: Self.callID(owner: 1), port: socket.port,
                                                  to: conf.port), toPort: conf.port)
                     try await Task.sleep(for: .milliseconds(20))
                 }
@@ -194,18 +195,9 @@ extension Integration {
             legato.log.split(separator: "\n").filter { $0.contains("shard=\(shard) ") && $0.contains("legato.ready") }.count
         }
 
-        /// The shard of 2 that owns `callID` (FNV-1a 32 of the value, as `shard_router.c`).
-        static func owner(_ callID: String) -> Int {
-            var hash: UInt32 = 2_166_136_261
-            for byte in callID.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-            return Int(hash % 2)
-        }
-
-        /// A Call-ID that shard `owner` of 2 owns.
-        static func callID(owner: Int, seed: Int) -> String {
-            var n = seed
-            while Self.owner("shard-test-\(n)@127.0.0.1") != owner { n += 100_000 }
-            return "shard-test-\(n)@127.0.0.1"
+        /// A Call-ID that shard `owner` of 2 owns (the router's own choice of one).
+        static func callID(owner: Int) throws -> String {
+            try #require(SignallingShards.makeCallID(index: owner, count: 2))
         }
 
         static func request(_ method: String, callID: String, port: Int, to target: Int) -> String {
